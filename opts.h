@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Command line: parsed once into struct ncd_opts, validated, never global. */
+#ifndef NCD_OPTS_H
+#define NCD_OPTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "pattern.h"
+
+/* Exit codes (kselftest-compatible). */
+#define NCD_EXIT_OK	0
+#define NCD_EXIT_FAIL	1
+#define NCD_EXIT_USAGE	2
+#define NCD_EXIT_SKIP	4
+
+enum ncd_mode {
+	NCD_MODE_COPY,		/* classic recv()/send() through host memory */
+	NCD_MODE_DEVMEM,	/* bind-rx + MSG_SOCK_DEVMEM / bind-tx */
+	NCD_MODE_ZCRX,		/* io_uring zero-copy receive */
+};
+
+#define NCD_MAX_FLOWS	128
+
+struct ncd_opts {
+	int listen;		/* -l: server (RX) */
+	int check;		/* --check: readiness report only */
+	const char *server;	/* -s: server address (bind on -l) */
+	const char *client;	/* -c: client address (5-tuple steering / bind) */
+	const char *ifname;	/* -f */
+	uint16_t port;		/* -p */
+	int port_set;
+	int mode;		/* enum ncd_mode */
+	int mode_set;
+	int mem;		/* enum ncd_mem_kind */
+	const char *gpu;	/* --gpu index or PCI address */
+	int start_queue;	/* -t, -1 = default (last RX queue) */
+	int num_queues;		/* -q, -1 = default */
+	uint32_t tx_chunk;	/* -z: max bytes per iov, 0 = whole buffer */
+	int fail_linear;	/* -L */
+	int no_nic_config;	/* -n */
+	uint32_t rx_page_size;	/* -b, 0 = kernel default */
+	uint64_t dmabuf_size;	/* --buf-size */
+	struct ncd_pattern pat;	/* -v N / --validate (offset pattern) */
+	double time_s;		/* --time, 0 = until EOF (server) / 10 s (client pattern) */
+	uint64_t bytes;		/* --bytes per flow, 0 = unlimited */
+	unsigned int flows;	/* -P */
+	double interval_s;	/* -i, 0 = no interval lines */
+	int json;		/* -J */
+	int discard;		/* --discard: server drops payload without a pattern */
+	int64_t corrupt_at;	/* --corrupt-at: client flips this stream byte (tests) */
+	int verbose;
+};
+
+/* Parse argv.  Returns 0, or NCD_EXIT_USAGE after printing one line to @err;
+ * returns -1 when --help/--version printed and the program should exit 0. */
+int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err);
+void ncd_opts_usage(FILE *f);
+const char *ncd_mode_name(int mode);
+
+/* Strict number parsing: no sign, no junk, range-checked; K/M/G (1024) when
+ * @suffix.  Return 0 or -1. */
+int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out);
+int ncd_parse_seconds(const char *s, double *out);
+
+#endif
