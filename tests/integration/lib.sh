@@ -1,0 +1,67 @@
+# Shared helpers for integration tests: a pair of network namespaces joined
+# by veth (198.18.0.0/15 is the RFC 2544 benchmarking range), cleanup on every
+# exit path, and small assertion helpers.  Source it; it sets NS_A (server
+# side, $ADDR_A) and NS_B (client side, $ADDR_B) after netns_pair_up.
+
+NCDEVMEM=${NCDEVMEM:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/ncdevmem}
+TMP=$(mktemp -d /tmp/ncd-test.XXXXXX)
+_cleanups=()
+
+at_exit() { _cleanups+=("$*"); }
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[i]}" >/dev/null 2>&1
+	done
+	rm -rf "$TMP"
+}
+trap _run_cleanups EXIT
+trap 'exit 130' INT TERM
+
+skip() { echo "SKIP: $*" >&2; exit 4; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1"; }
+
+# netns_pair_up [subnet-index]: two namespaces, one veth pair, IPv4 addresses.
+netns_pair_up() {
+	need_root
+	local n=${1:-$(( ($$ % 250) + 1 ))}
+	NS_A=ncd-a-$$-$RANDOM
+	NS_B=ncd-b-$$-$RANDOM
+	ADDR_A=198.18.$n.1
+	ADDR_B=198.18.$n.2
+	IF_A=veth-a$n
+	IF_B=veth-b$n
+	ip netns add "$NS_A" || skip "cannot create network namespace"
+	at_exit ip netns del "$NS_A"
+	ip netns add "$NS_B" || fail "second namespace"
+	at_exit ip netns del "$NS_B"
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" ||
+		fail "veth pair"
+	ip -n "$NS_A" addr add "$ADDR_A/24" dev "$IF_A"
+	ip -n "$NS_B" addr add "$ADDR_B/24" dev "$IF_B"
+	ip -n "$NS_A" link set lo up
+	ip -n "$NS_B" link set lo up
+	ip -n "$NS_A" link set "$IF_A" up
+	ip -n "$NS_B" link set "$IF_B" up
+}
+
+in_a() { ip netns exec "$NS_A" "$@"; }
+in_b() { ip netns exec "$NS_B" "$@"; }
+
+# wait_listen NS PORT: wait (bounded) until a TCP listener exists on PORT.
+wait_listen() {
+	local ns=$1 port=$2 i
+	for ((i = 0; i < 200; i++)); do
+		ip netns exec "$ns" ss -Hltn "sport = :$port" | grep -q . && return 0
+		sleep 0.05
+	done
+	fail "nothing listens on port $port in $ns"
+}
+
+assert_contains() {	# file, pattern, what
+	grep -qE -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$3"; }
+}
