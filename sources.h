@@ -20,4 +20,29 @@ int ncd_copy_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
 int ncd_devmem_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
 			   uint32_t dmabuf_id, const struct ncd_opts *o);
 
+/*
+ * TX sinks: the client computes which bytes of its constant payload buffer
+ * come next and a sink sends them.  Copy mode: send() from the host buffer.
+ * devmem TX: sendmsg(MSG_ZEROCOPY) with iov_base = offset into the bound
+ * dma-buf and an SCM_DEVMEM_DMABUF cmsg; completions reaped as it goes.
+ */
+struct ncd_tx_sink {
+	const char *name;
+	/* Send up to @len bytes at @buf_off of the payload buffer; returns bytes
+	 * sent (>0) or -errno. */
+	long (*send)(struct ncd_tx_sink *t, uint64_t buf_off, size_t len);
+	/* Wait for outstanding zerocopy completions; 0 or -errno. */
+	int (*finish)(struct ncd_tx_sink *t);
+	void (*close)(struct ncd_tx_sink *t);
+	int fd;
+	void *priv;
+};
+
+/* Copy-mode sink over host memory @base (the provider's CPU mapping). */
+int ncd_copy_sink_open(struct ncd_tx_sink *t, int fd, const void *base);
+/* devmem TX sink: @fd already SO_BINDTODEVICE'd/connected, @tx_dmabuf_id from
+ * bind-tx; @max_chunk splits each send into iovs of at most that size. */
+int ncd_devmem_sink_open(struct ncd_tx_sink *t, int fd, uint32_t tx_dmabuf_id,
+			 uint32_t max_chunk);
+
 #endif
