@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ncdevmem: netcat-style benchmark and test tool for Linux device memory
+ * TCP.  Receives into GPU or host dma-bufs bound to a NIC RX queue, checks
+ * the payload where it lies, reports throughput; also sends from device
+ * memory.  See --help and README.md.
+ */
+#include <stdio.h>
+#include "opts.h"
+#include "role.h"
+
+int main(int argc, char **argv)
+{
+	struct ncd_opts o;
+	int ret;
+
+	ret = ncd_opts_parse(&o, argc, argv, stderr);
+	if (ret)
+		return ret < 0 ? NCD_EXIT_OK : ret;
+	if (o.listen)
+		return ncd_server_main(&o);
+	return ncd_client_main(&o);
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+/* Command-line parsing.  Short flags keep the kernel selftest's meaning. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mem.h"
+#include "opts.h"
+
+#define NCD_VERSION "0.1"
+
+enum {
+	OPT_TIME = 256, OPT_BYTES, OPT_MEM, OPT_SEED, OPT_PERIOD, OPT_VALIDATE,
+	OPT_MODE, OPT_COPY, OPT_DEVMEM, OPT_ZCRX, OPT_GPU, OPT_CHECK,
+	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT,
+};
+
+static const struct option long_opts[] = {
+	{ "listen",		no_argument,		NULL, 'l' },
+	{ "server",		required_argument,	NULL, 's' },
+	{ "client",		required_argument,	NULL, 'c' },
+	{ "port",		required_argument,	NULL, 'p' },
+	{ "ifname",		required_argument,	NULL, 'f' },
+	{ "verify-lines",	required_argument,	NULL, 'v' },
+	{ "queues",		required_argument,	NULL, 'q' },
+	{ "start-queue",	required_argument,	NULL, 't' },
+	{ "max-chunk",		required_argument,	NULL, 'z' },
+	{ "fail-linear",	no_argument,		NULL, 'L' },
+	{ "no-nic-config",	no_argument,		NULL, 'n' },
+	{ "rx-page-size",	required_argument,	NULL, 'b' },
+	{ "flows",		required_argument,	NULL, 'P' },
+	{ "interval",		required_argument,	NULL, 'i' },
+	{ "json",		no_argument,		NULL, 'J' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ "time",		required_argument,	NULL, OPT_TIME },
+	{ "bytes",		required_argument,	NULL, OPT_BYTES },
+	{ "mem",		required_argument,	NULL, OPT_MEM },
+	{ "seed",		required_argument,	NULL, OPT_SEED },
+	{ "period",		required_argument,	NULL, OPT_PERIOD },
+	{ "validate",		no_argument,		NULL, OPT_VALIDATE },
+	{ "mode",		required_argument,	NULL, OPT_MODE },
+	{ "copy",		no_argument,		NULL, OPT_COPY },
+	{ "devmem",		no_argument,		NULL, OPT_DEVMEM },
+	{ "zcrx",		no_argument,		NULL, OPT_ZCRX },
+	{ "gpu",		required_argument,	NULL, OPT_GPU },
+	{ "check",		no_argument,		NULL, OPT_CHECK },
+	{ "buf-size",		required_argument,	NULL, OPT_BUF_SIZE },
+	{ "discard",		no_argument,		NULL, OPT_DISCARD },
+	{ "corrupt-at",		required_argument,	NULL, OPT_CORRUPT_AT },
+	{ "verbose",		no_argument,		NULL, 'd' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void ncd_opts_usage(FILE *f)
+{
+	fputs(
+"usage: ncdevmem -l [-s ADDR] [-p PORT] [options]    receive (server)\n"
+"       ncdevmem -s ADDR [-p PORT] [options]         send (client)\n"
+"       ncdevmem --check -f IFNAME [--mem KIND]      devmem readiness report\n"
+"       ncdevmem -f IFNAME                           kernel negative tests\n"
+"\n"
+"Like netcat: without a pattern the server writes what it receives to stdout\n"
+"and the client sends stdin.  With a pattern both sides generate/check it.\n"
+"\n"
+"Roles and addresses:\n"
+"  -l, --listen            receive; accept --flows connections\n"
+"  -s, --server ADDR       server address (IPv4 or IPv6); bind address with -l\n"
+"  -c, --client ADDR       client address: 5-tuple steering on the server,\n"
+"                          source address (and source port = -p) on the client\n"
+"  -p, --port PORT         TCP port (default 5201)\n"
+"  -f, --ifname IFNAME     NIC to bind device memory to (implies --devmem)\n"
+"\n"
+"Data path:\n"
+"      --mode copy|devmem|zcrx  receive path (default devmem with -f, else copy)\n"
+"      --copy, --devmem, --zcrx  shorthands for --mode\n"
+"      --mem host|udmabuf|cuda  memory the payload lands in / is sent from\n"
+"                          (default host; copy mode copies into it)\n"
+"      --gpu INDEX|PCI     CUDA device (default: the GPU nearest the NIC)\n"
+"      --buf-size BYTES    receive buffer / dma-buf size (default 64M)\n"
+"  -t, --start-queue N     first RX queue to bind (default: last queue)\n"
+"  -q, --queues N          number of RX queues to bind (default 1)\n"
+"  -z, --max-chunk BYTES   devmem TX: at most BYTES per iov\n"
+"  -b, --rx-page-size B    bind-rx rx-page-size (power of 2)\n"
+"  -L, --fail-linear       fail when payload lands in host memory (no header split)\n"
+"  -n, --no-nic-config     leave header split, RSS and flow rules alone\n"
+"\n"
+"Payload validation:\n"
+"      --validate          offset-coded pattern: any byte checkable in place,\n"
+"                          misplaced data caught at 8-byte granularity\n"
+"      --seed N            pattern seed (default 0x6e6364657665)\n"
+"      --period BYTES      pattern period, >= --buf-size (default 64M)\n"
+"  -v, --verify-lines N    upstream pattern: bytes 1..N-1 then '\\n'\n"
+"                          (matches: yes $(echo -e \\\\x01..\\\\x06) | head -c 1G | nc)\n"
+"      --corrupt-at OFF    client: flip the byte at stream offset OFF (tests)\n"
+"      --discard           server: drop payload instead of writing stdout\n"
+"\n"
+"Run length and reporting:\n"
+"      --time SEC          run for SEC seconds (client default 10 with a pattern)\n"
+"      --bytes BYTES       send/receive BYTES per flow (K/M/G suffixes)\n"
+"  -P, --flows N           parallel flows, one thread each (default 1)\n"
+"  -i, --interval SEC      interval report period (default 1, 0 = off)\n"
+"  -J, --json              one JSON document on stdout (iperf3-like)\n"
+"      --check             print devmem readiness for -f IFNAME\n"
+"      --verbose           more detail on stderr\n"
+"  -h, --help              this text;  -V, --version\n"
+"\n"
+"Exit: 0 ok, 1 failure or validation error, 2 usage, 4 skipped (not supported here).\n",
+	f);
+}
+
+const char *ncd_mode_name(int mode)
+{
+	static const char *const names[] = { "copy", "devmem", "zcrx" };
+
+	return mode >= 0 && mode <= NCD_MODE_ZCRX ? names[mode] : "?";
+}
+
+static int mode_parse(const char *s)
+{
+	for (int m = NCD_MODE_COPY; m <= NCD_MODE_ZCRX; m++)
+		if (!strcmp(s, ncd_mode_name(m)))
+			return m;
+	return -1;
+}
+
+int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	if (suffix && *end) {
+		const char *units = "KMGT";
+		const char *u = strchr(units, *end & ~0x20);
+
+		if (!u)
+			return -1;
+		shift = 10 * (int)(u - units + 1);
+		end++;
+	}
+	if (*end)
+		return -1;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -1;
+	v <<= shift;
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ncd_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e7)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void defaults(struct ncd_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->port = 5201;
+	o->mem = NCD_MEM_HOST;
+	o->start_queue = -1;
+	o->num_queues = -1;
+	o->dmabuf_size = 64ULL << 20;
+	o->pat.seed = NCD_PAT_DEFAULT_SEED;
+	o->pat.period = NCD_PAT_DEFAULT_PERIOD;
+	o->flows = 1;
+	o->interval_s = 1.0;
+	o->corrupt_at = -1;
+}
+
+#define BAD(...) do { fprintf(err, "ncdevmem: " __VA_ARGS__); \
+		      fputs(" (see --help)\n", err); return NCD_EXIT_USAGE; } while (0)
+
+/* One numeric option: strict parse into *out or a usage error. */
+#define NUM(name, max, sfx, out) do { uint64_t _v; \
+	if (ncd_parse_u64(optarg, (max), (sfx), &_v)) \
+		BAD("bad %s '%s': expected a number 0..%llu", name, optarg, \
+		    (unsigned long long)(max)); \
+	out = _v; } while (0)
+
+static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
+{
+	int k;
+
+	switch (c) {
+	case 'l': o->listen = 1; break;
+	case 's': o->server = optarg; break;
+	case 'c': o->client = optarg; break;
+	case 'f': o->ifname = optarg; break;
+	case 'L': o->fail_linear = 1; break;
+	case 'n': o->no_nic_config = 1; break;
+	case 'J': o->json = 1; break;
+	case 'd': o->verbose++; break;
+	case 'p':
+		NUM("port", 65535, 0, o->port);
+		if (!o->port)
+			BAD("bad port '0'");
+		break;
+	case 'v':
+		NUM("-v", 256, 0, o->pat.period);
+		if (o->pat.period < 2)
+			BAD("bad -v '%s': the line length must be 2..256", optarg);
+		o->pat.kind = NCD_PAT_UPSTREAM;
+		break;
+	case 'q': NUM("queue count", NCD_MAX_FLOWS, 0, o->num_queues);
+		if (!o->num_queues)
+			BAD("bad queue count '0'");
+		break;
+	case 't': NUM("start queue", 65535, 0, o->start_queue); break;
+	case 'z': NUM("max chunk", UINT32_MAX, 1, o->tx_chunk); break;
+	case 'b': NUM("rx page size", 1u << 30, 1, o->rx_page_size);
+		if (o->rx_page_size & (o->rx_page_size - 1))
+			BAD("bad rx page size '%s': must be a power of 2", optarg);
+		break;
+	case 'P': NUM("flow count", NCD_MAX_FLOWS, 0, o->flows);
+		if (!o->flows)
+			BAD("bad flow count '0': need 1..%d", NCD_MAX_FLOWS);
+		break;
+	case 'i':
+		if (ncd_parse_seconds(optarg, &o->interval_s))
+			BAD("bad interval '%s': expected seconds", optarg);
+		break;
+	case OPT_TIME:
+		if (ncd_parse_seconds(optarg, &o->time_s))
+			BAD("bad time '%s': expected seconds", optarg);
+		break;
+	case OPT_BYTES: NUM("byte count", UINT64_MAX, 1, o->bytes); break;
+	case OPT_SEED: NUM("seed", UINT64_MAX, 0, o->pat.seed); break;
+	case OPT_PERIOD: NUM("period", 1ULL << 40, 1, *period);
+		if (*period < 8 || *period % 8)
+			BAD("bad period '%s': must be a multiple of 8", optarg);
+		break;
+	case OPT_BUF_SIZE: NUM("buffer size", 1ULL << 40, 1, o->dmabuf_size);
+		if (o->dmabuf_size < 4096)
+			BAD("bad buffer size '%s': at least 4K", optarg);
+		break;
+	case OPT_CORRUPT_AT: NUM("offset", INT64_MAX, 1, o->corrupt_at); break;
+	case OPT_VALIDATE: o->pat.kind = NCD_PAT_OFFSET; break;
+	case OPT_DISCARD: o->discard = 1; break;
+	case OPT_CHECK: o->check = 1; break;
+	case OPT_GPU: o->gpu = optarg; break;
+	case OPT_COPY: case OPT_DEVMEM: case OPT_ZCRX:
+		o->mode = c - OPT_COPY;
+		o->mode_set = 1;
+		break;
+	case OPT_MODE:
+		if ((o->mode = mode_parse(optarg)) < 0)
+			BAD("bad mode '%s': copy, devmem or zcrx", optarg);
+		o->mode_set = 1;
+		break;
+	case OPT_MEM:
+		if ((k = ncd_mem_kind_parse(optarg)) < 0)
+			BAD("bad memory kind '%s': host, udmabuf or cuda", optarg);
+		o->mem = k;
+		break;
+	default:
+		BAD("unknown option");
+	}
+	return 0;
+}
+
+/* Cross-option rules, after everything is parsed. */
+static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
+{
+	if (o->pat.kind == NCD_PAT_OFFSET)
+		o->pat.period = period;
+	if (!o->mode_set)
+		o->mode = o->ifname && !o->check ? NCD_MODE_DEVMEM : NCD_MODE_COPY;
+	if (o->check && !o->ifname)
+		BAD("--check needs -f IFNAME");
+	if (!o->listen && !o->check && !o->server && !o->ifname)
+		BAD("need -l (server), -s ADDR (client) or -f IFNAME");
+	if (o->mode != NCD_MODE_COPY && !o->ifname && !o->check)
+		BAD("--mode %s needs -f IFNAME", ncd_mode_name(o->mode));
+	if (o->corrupt_at >= 0 && (o->listen || o->pat.kind == NCD_PAT_NONE))
+		BAD("--corrupt-at is for a client sending a pattern");
+	if (o->listen && o->pat.kind == NCD_PAT_OFFSET &&
+	    o->pat.period < o->dmabuf_size)
+		BAD("--period %llu is smaller than --buf-size %llu: misplaced data would go unnoticed",
+		    (unsigned long long)o->pat.period,
+		    (unsigned long long)o->dmabuf_size);
+	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard && o->listen)
+		BAD("%u flows without a pattern: add --validate, -v N or --discard",
+		    o->flows);
+	return 0;
+}
+
+int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)
+{
+	uint64_t period = NCD_PAT_DEFAULT_PERIOD;
+	int c, ret;
+
+	defaults(o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ls:c:p:f:v:q:t:z:Lnb:P:i:JhV",
+				long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			ncd_opts_usage(stdout);
+			return -1;
+		}
+		if (c == 'V') {
+			printf("ncdevmem %s\n", NCD_VERSION);
+			return -1;
+		}
+		if (c == ':')
+			BAD("option '%s' needs a value", argv[optind - 1]);
+		if (c == '?')
+			BAD("unknown option '%s'", argv[optind - 1]);
+		if ((ret = parse_one(o, c, err, &period)))
+			return ret;
+	}
+	if (optind < argc)
+		BAD("unexpected argument '%s'", argv[optind]);
+	return finish(o, err, period);
+}

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/* Interval and summary reporting, text and JSON. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "mem.h"
+#include "opts.h"
+#include "report.h"
+
+double ncd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double ncd_gbps(uint64_t bytes, double seconds)
+{
+	return seconds > 0 ? bytes * 8.0 / seconds / 1e9 : 0.0;
+}
+
+void ncd_json_escape(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+const char *ncd_verdict_result(const struct ncd_verdict *v, int pattern_on)
+{
+	if (!pattern_on)
+		return "off";
+	return v->bad ? "failed" : "ok";
+}
+
+static void process_cpu(double *user, double *sys)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	*user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+	*sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
+		    const char *role, struct ncd_flow_stats *flows,
+		    unsigned int nflows, FILE *text)
+{
+	memset(r, 0, sizeof(*r));
+	r->o = o;
+	r->role = role;
+	r->flows = flows;
+	r->nflows = nflows;
+	r->text = text;
+	r->last_bytes = calloc(nflows, sizeof(*r->last_bytes));
+	if (!r->last_bytes)
+		return -1;
+	if (o->json) {
+		r->json_iv_f = open_memstream(&r->json_iv, &r->json_iv_len);
+		if (!r->json_iv_f)
+			return -1;
+	}
+	return 0;
+}
+
+void ncd_report_start(struct ncd_report *r)
+{
+	if (r->t0)
+		return;
+	r->t0 = ncd_now();
+	process_cpu(&r->ru_user0, &r->ru_sys0);
+}
+
+static const char *unit_bytes(double b, double *out)
+{
+	static const char *const u[] = { "Bytes", "KBytes", "MBytes", "GBytes", "TBytes" };
+	int i = 0;
+
+	while (b >= 1024 && i < 4) {
+		b /= 1024;
+		i++;
+	}
+	*out = b;
+	return u[i];
+}
+
+static void text_line(struct ncd_report *r, const char *id, double a, double b,
+		      uint64_t bytes)
+{
+	double v;
+	const char *u = unit_bytes(bytes, &v);
+
+	fprintf(r->text, "[%5s] %7.2f-%-7.2f sec %8.2f %-6s %8.3f Gbits/sec\n",
+		id, a, b, v, u, ncd_gbps(bytes, b - a));
+}
+
+static void json_stream(FILE *f, unsigned int id, double a, double b,
+			uint64_t bytes, int last)
+{
+	fprintf(f, "{\"id\":%u,\"start\":%.6f,\"end\":%.6f,\"seconds\":%.6f,"
+		"\"bytes\":%llu,\"bits_per_second\":%.1f}%s",
+		id, a, b, b - a, (unsigned long long)bytes,
+		ncd_gbps(bytes, b - a) * 1e9, last ? "" : ",");
+}
+
+void ncd_report_interval(struct ncd_report *r)
+{
+	double now = ncd_now() - r->t0, a = r->last_t;
+	uint64_t sum = 0;
+	char id[12];
+
+	if (!r->t0 || now <= a)
+		return;
+	if (r->json_iv_f)
+		fprintf(r->json_iv_f, "%s{\"streams\":[", r->nintervals ? "," : "");
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		uint64_t b = atomic_load(&r->flows[i].bytes);
+		uint64_t d = b - r->last_bytes[i];
+
+		r->last_bytes[i] = b;
+		sum += d;
+		if (r->json_iv_f)
+			json_stream(r->json_iv_f, i + 1, a, now, d, i + 1 == r->nflows);
+		else if (r->nflows > 1) {
+			snprintf(id, sizeof(id), "%u", i + 1);
+			text_line(r, id, a, now, d);
+		}
+	}
+	if (r->json_iv_f) {
+		fputs("],\"sum\":", r->json_iv_f);
+		json_stream(r->json_iv_f, 0, a, now, sum, 1);
+		fputs("}", r->json_iv_f);
+	} else {
+		text_line(r, r->nflows > 1 ? "SUM" : "1", a, now, sum);
+	}
+	r->nintervals++;
+	r->last_t = now;
+}
+
+static double flow_secs(const struct ncd_flow_stats *f)
+{
+	return f->t_end > f->t_start ? f->t_end - f->t_start : 0;
+}
+
+static void text_verdict(FILE *t, const char *id, const struct ncd_verdict *v,
+			 int pattern_on)
+{
+	if (!pattern_on)
+		return;
+	if (!v->bad) {
+		fprintf(t, "[%5s] validation: ok, %llu bytes checked\n", id,
+			(unsigned long long)v->checked);
+		return;
+	}
+	fprintf(t, "[%5s] validation: FAILED, %llu of %llu bytes wrong; first at stream offset %llu: expected 0x%02x, got 0x%02x\n",
+		id, (unsigned long long)v->bad, (unsigned long long)v->checked,
+		(unsigned long long)v->first_off, v->expected, v->actual);
+}
+
+static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
+			 uint64_t total, double secs, double cu, double cs,
+			 int pattern_on)
+{
+	FILE *t = r->text;
+	char id[12];
+
+	fprintf(t, "- - - - - - - - - - - - - - - - - - - - - - - - -\n");
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		struct ncd_flow_stats *f = &r->flows[i];
+
+		snprintf(id, sizeof(id), "%u", i + 1);
+		text_line(r, id, f->t_start, f->t_end, atomic_load(&f->bytes));
+		fprintf(t, "[%5s] cpu: user %.2f s, sys %.2f s%s%s\n", id,
+			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
+			f->error);
+		if (f->linear_bytes)
+			fprintf(t, "[%5s] %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR)\n",
+				id, (unsigned long long)f->linear_bytes);
+		if (r->nflows > 1)
+			text_verdict(t, id, &f->verdict, pattern_on);
+	}
+	if (r->nflows > 1)
+		text_line(r, "SUM", 0, secs, total);
+	text_verdict(t, r->nflows > 1 ? "SUM" : "1", all, pattern_on);
+	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB)\n",
+		r->role, ncd_mode_name(r->o->mode),
+		ncd_mem_kind_name(r->o->mem), (unsigned long long)total, secs,
+		ncd_gbps(total, secs), cu, cs,
+		total ? (cu + cs) / (total / 1e9) : 0.0);
+}
+
+static void json_verdict(FILE *f, const struct ncd_verdict *v, int pattern_on)
+{
+	fprintf(f, "\"validation\":{\"result\":\"%s\",\"checked_bytes\":%llu,\"bad_bytes\":%llu",
+		ncd_verdict_result(v, pattern_on),
+		(unsigned long long)v->checked, (unsigned long long)v->bad);
+	if (v->have_first)
+		fprintf(f, ",\"first_bad_offset\":%llu,\"expected\":%u,\"actual\":%u",
+			(unsigned long long)v->first_off, v->expected, v->actual);
+	fputc('}', f);
+}
+
+static void json_start(struct ncd_report *r, FILE *f)
+{
+	const struct ncd_opts *o = r->o;
+	struct utsname u;
+	static const char *const pats[] = { "none", "offset", "upstream" };
+
+	uname(&u);
+	fprintf(f, "{\"start\":{\"tool\":\"ncdevmem\",\"role\":\"%s\",\"mode\":\"%s\",\"mem\":\"%s\","
+		"\"flows\":%u,\"pattern\":\"%s\",\"seed\":%llu,\"period\":%llu,"
+		"\"timestamp\":%lld,\"kernel\":",
+		r->role, ncd_mode_name(o->mode), ncd_mem_kind_name(o->mem),
+		r->nflows, pats[o->pat.kind], (unsigned long long)o->pat.seed,
+		(unsigned long long)o->pat.period, (long long)time(NULL));
+	ncd_json_escape(f, u.release);
+	fputs(",\"interface\":", f);
+	if (o->ifname)
+		ncd_json_escape(f, o->ifname);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"port\":%u},\n\"intervals\":[", o->port);
+	if (r->json_iv_f) {
+		fflush(r->json_iv_f);
+		fwrite(r->json_iv, 1, r->json_iv_len, f);
+	}
+	fputs("],\n", f);
+}
+
+static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *all,
+		     uint64_t total, double secs, double cu, double cs,
+		     int pattern_on, int interrupted, int rc)
+{
+	fputs("\"end\":{\"streams\":[", f);
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		struct ncd_flow_stats *fl = &r->flows[i];
+
+		fprintf(f, "%s{\"id\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,"
+			"\"cpu_user_seconds\":%.3f,\"cpu_system_seconds\":%.3f,\"linear_bytes\":%llu,",
+			i ? "," : "", i + 1, flow_secs(fl),
+			(unsigned long long)atomic_load(&fl->bytes),
+			ncd_gbps(atomic_load(&fl->bytes), flow_secs(fl)) * 1e9,
+			fl->cpu_user, fl->cpu_sys,
+			(unsigned long long)fl->linear_bytes);
+		json_verdict(f, &fl->verdict, pattern_on);
+		fputs(",\"error\":", f);
+		if (fl->error[0])
+			ncd_json_escape(f, fl->error);
+		else
+			fputs("null", f);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
+		secs, (unsigned long long)total, ncd_gbps(total, secs) * 1e9);
+	json_verdict(f, all, pattern_on);
+	fprintf(f, "},\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
+		"\"cpu_utilization_percent\":{\"user\":%.2f,\"system\":%.2f},"
+		"\"cpu_seconds_per_gb\":%.4f,\"interrupted_by_signal\":%d,"
+		"\"result\":\"%s\",\"exit_code\":%d}}\n",
+		cu, cs, secs > 0 ? 100 * cu / secs : 0, secs > 0 ? 100 * cs / secs : 0,
+		total ? (cu + cs) / (total / 1e9) : 0.0, interrupted,
+		rc ? "failed" : "ok", rc);
+}
+
+int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
+{
+	struct ncd_verdict all = { 0 };
+	/* Only a receiver checks payload; a sender's verdict is always empty. */
+	int pattern_on = r->o->pat.kind != NCD_PAT_NONE && r->o->listen;
+	uint64_t total = 0;
+	double secs = 0, cu = 0, cs = 0;
+	int rc = 0;
+
+	if (r->t0) {
+		process_cpu(&cu, &cs);
+		cu -= r->ru_user0;
+		cs -= r->ru_sys0;
+	}
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		struct ncd_flow_stats *f = &r->flows[i];
+
+		total += atomic_load(&f->bytes);
+		ncd_verdict_merge(&all, &f->verdict);
+		if (f->t_end > secs)
+			secs = f->t_end;
+		if (f->error[0])
+			rc = NCD_EXIT_FAIL;
+	}
+	if (all.bad)
+		rc = NCD_EXIT_FAIL;
+	if (interrupted)	/* like a shell: the run did not finish */
+		rc = 128 + interrupted;
+	if (json_out) {
+		json_start(r, json_out);
+		json_end(r, json_out, &all, total, secs, cu, cs, pattern_on,
+			 interrupted, rc);
+		fflush(json_out);
+	} else {
+		text_summary(r, &all, total, secs, cu, cs, pattern_on);
+	}
+	return rc;
+}
+
+void ncd_report_free(struct ncd_report *r)
+{
+	if (r->json_iv_f)
+		fclose(r->json_iv_f);
+	free(r->json_iv);
+	free(r->last_bytes);
+	r->json_iv_f = NULL;
+	r->json_iv = NULL;
+	r->last_bytes = NULL;
+}
