@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * udmabuf provider: host pages from a sealed memfd exported as a dma-buf
+ * through /dev/udmabuf.  The CPU mapping is the mmap of the dma-buf fd, and
+ * every CPU access batch is bracketed by DMA_BUF_IOCTL_SYNC START/END.
+ *
+ * Test seams (environment): NCD_UDMABUF_DEV overrides /dev/udmabuf and
+ * NCD_UDMABUF_LIMIT overrides the size_limit_mb sysfs file, so the error
+ * messages can be checked on hosts without the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/dma-buf.h>
+#include <linux/udmabuf.h>
+#include "mem.h"
+
+#define UDMABUF_DEV	"/dev/udmabuf"
+#define UDMABUF_LIMIT	"/sys/module/udmabuf/parameters/size_limit_mb"
+
+struct udmabuf_priv {
+	int memfd;
+	int devfd;
+};
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+/* size_limit_mb in MiB, or -1 when it cannot be read. */
+static long udmabuf_limit_mb(void)
+{
+	FILE *f = fopen(env_or("NCD_UDMABUF_LIMIT", UDMABUF_LIMIT), "r");
+	long mb = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &mb) != 1)
+		mb = -1;
+	fclose(f);
+	return mb;
+}
+
+static int check_limit(size_t size)
+{
+	long mb = udmabuf_limit_mb();
+
+	if (mb < 0 || size <= (size_t)mb << 20)
+		return 0;
+	fprintf(stderr, "udmabuf: %zu MiB requested but size_limit_mb is %ld: lower --buf-size or raise %s\n",
+		(size + (1 << 20) - 1) >> 20, mb, UDMABUF_LIMIT);
+	return -EINVAL;
+}
+
+static int open_dev(void)
+{
+	const char *path = env_or("NCD_UDMABUF_DEV", UDMABUF_DEV);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int err = errno;
+
+	if (fd >= 0)
+		return fd;
+	if (err == ENOENT)
+		fprintf(stderr, "udmabuf: %s does not exist: run 'modprobe udmabuf' (kernel needs CONFIG_UDMABUF) or use --mem host\n",
+			path);
+	else
+		fprintf(stderr, "udmabuf: cannot open %s: %s: run as root or use --mem host\n",
+			path, strerror(err));
+	return -err;
+}
+
+static int make_memfd(size_t size)
+{
+	int fd = memfd_create("ncdevmem", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	int err;
+
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "udmabuf: memfd_create failed: %s\n", strerror(err));
+		return -err;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
+		err = errno;
+		fprintf(stderr, "udmabuf: sealing the memfd failed: %s\n", strerror(err));
+		goto err_close;
+	}
+	if (ftruncate(fd, size) < 0) {
+		err = errno;
+		fprintf(stderr, "udmabuf: ftruncate to %zu bytes failed: %s: lower --buf-size\n",
+			size, strerror(err));
+		goto err_close;
+	}
+	return fd;
+err_close:
+	close(fd);
+	return -err;
+}
+
+static int create_dmabuf(int devfd, int memfd, size_t size)
+{
+	struct udmabuf_create c = {
+		.memfd = memfd,
+		.flags = UDMABUF_FLAGS_CLOEXEC,
+		.offset = 0,
+		.size = size,
+	};
+	int fd = ioctl(devfd, UDMABUF_CREATE, &c);
+	int err = errno;
+
+	if (fd >= 0)
+		return fd;
+	fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes failed: %s: check size_limit_mb and --buf-size\n",
+		size, strerror(err));
+	return -err;
+}
+
+static int udmabuf_alloc(struct ncd_mem *m, size_t size)
+{
+	struct udmabuf_priv *p;
+	long pg = sysconf(_SC_PAGESIZE);
+	int ret;
+
+	size = (size + pg - 1) & ~((size_t)pg - 1);
+	if (!size || (ret = check_limit(size)))
+		return size ? ret : -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->memfd = -1;
+	p->devfd = open_dev();
+	if (p->devfd < 0) {
+		ret = p->devfd;
+		goto err_free;
+	}
+	p->memfd = make_memfd(size);
+	if (p->memfd < 0) {
+		ret = p->memfd;
+		goto err_dev;
+	}
+	ret = create_dmabuf(p->devfd, p->memfd, size);
+	if (ret < 0)
+		goto err_memfd;
+	m->dmabuf_fd = ret;
+	m->cpu_addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   m->dmabuf_fd, 0);
+	if (m->cpu_addr == MAP_FAILED) {
+		ret = -errno;
+		fprintf(stderr, "udmabuf: mmap of the dma-buf failed: %s\n",
+			strerror(-ret));
+		goto err_dmabuf;
+	}
+	m->size = size;
+	m->priv = p;
+	return 0;
+err_dmabuf:
+	close(m->dmabuf_fd);
+	m->dmabuf_fd = -1;
+	m->cpu_addr = NULL;
+err_memfd:
+	close(p->memfd);
+err_dev:
+	close(p->devfd);
+err_free:
+	free(p);
+	return ret;
+}
+
+static void udmabuf_free(struct ncd_mem *m)
+{
+	struct udmabuf_priv *p = m->priv;
+
+	if (m->cpu_addr)
+		munmap(m->cpu_addr, m->size);
+	if (m->dmabuf_fd >= 0)
+		close(m->dmabuf_fd);
+	if (p) {
+		close(p->memfd);
+		close(p->devfd);
+		free(p);
+	}
+	m->cpu_addr = NULL;
+	m->dmabuf_fd = -1;
+	m->priv = NULL;
+}
+
+static int dmabuf_sync(struct ncd_mem *m, __u64 flags)
+{
+	struct dma_buf_sync s = { .flags = flags | DMA_BUF_SYNC_RW };
+
+	while (ioctl(m->dmabuf_fd, DMA_BUF_IOCTL_SYNC, &s) < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			continue;
+		fprintf(stderr, "udmabuf: DMA_BUF_IOCTL_SYNC %s failed: %s\n",
+			flags & DMA_BUF_SYNC_END ? "END" : "START",
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int udmabuf_cpu_begin(struct ncd_mem *m)
+{
+	return dmabuf_sync(m, DMA_BUF_SYNC_START);
+}
+
+static int udmabuf_cpu_end(struct ncd_mem *m)
+{
+	return dmabuf_sync(m, DMA_BUF_SYNC_END);
+}
+
+static int udmabuf_copy(struct ncd_mem *m, size_t off, void *dst,
+			const void *src, size_t len)
+{
+	int ret;
+
+	if (off > m->size || len > m->size - off)
+		return -ERANGE;
+	ret = udmabuf_cpu_begin(m);
+	if (ret)
+		return ret;
+	memcpy(dst, src, len);
+	return udmabuf_cpu_end(m);
+}
+
+static int udmabuf_copy_in(struct ncd_mem *m, size_t off, const void *src,
+			   size_t len)
+{
+	return udmabuf_copy(m, off, (char *)m->cpu_addr + off, src, len);
+}
+
+static int udmabuf_copy_out(struct ncd_mem *m, size_t off, void *dst,
+			    size_t len)
+{
+	return udmabuf_copy(m, off, dst, (char *)m->cpu_addr + off, len);
+}
+
+const struct ncd_mem_ops ncd_udmabuf_mem_ops = {
+	.name = "udmabuf",
+	.alloc = udmabuf_alloc,
+	.free = udmabuf_free,
+	.cpu_begin = udmabuf_cpu_begin,
+	.cpu_end = udmabuf_cpu_end,
+	.copy_in = udmabuf_copy_in,
+	.copy_out = udmabuf_copy_out,
+	/* validate: NULL, the generic CPU checker runs over cpu_addr */
+};
