@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+/*
+ * NIC setup for devmem: queue choice, journaled header split / RSS /
+ * ntuple / channel changes, bind-rx and bind-tx, and the restore that
+ * undoes all of it (unbind first: the kernel refuses to turn header split
+ * off or raise hds-thresh while a queue has a memory provider).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "ethtool_nl.h"
+#include "nic.h"
+#include "nic_journal.h"
+#include "nic_steer.h"
+#include "opts.h"
+#include "uapi_devmem.h"
+
+int ncd_nic_has_parent(const char *ifname)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", ifname);
+	return stat(path, &st) == 0;
+}
+
+int ncd_nic_exit_code(int err)
+{
+	switch (-err) {
+	case EOPNOTSUPP:
+	case ENODATA:
+		return NCD_EXIT_SKIP;
+	}
+	return NCD_EXIT_FAIL;
+}
+
+static struct ncd_journal *J(struct ncd_nic *nic)
+{
+	return nic->journal;
+}
+
+int ncd_nic_begin(struct ncd_nic *nic, const char *ifname)
+{
+	struct ncd_journal *j;
+	int err;
+
+	memset(nic, 0, sizeof(*nic));
+	snprintf(nic->ifname, sizeof(nic->ifname), "%s", ifname);
+	nic->ifindex = if_nametoindex(ifname);
+	if (!nic->ifindex) {
+		fprintf(stderr,
+			"ncdevmem: interface %s: no such device -> check -f (ip link)\n",
+			ifname);
+		return -ENODEV;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	err = ncd_nl_open(&j->ctl);
+	if (!err)
+		err = ncd_nl_open(&nic->nl);
+	if (err) {
+		fprintf(stderr, "ncdevmem: %s -> is this Linux with generic netlink?\n",
+			j->ctl.err[0] ? j->ctl.err : nic->nl.err);
+		ncd_nl_close(&j->ctl);
+		free(j);
+		return err;
+	}
+	nic->journal = j;
+	ncd_journal_arm(nic);
+	return 0;
+}
+
+static int refuse_virtual(const char *ifname)
+{
+	if (ncd_nic_has_parent(ifname))
+		return 0;
+	fprintf(stderr,
+		"ncdevmem: %s is a virtual device (no /sys/class/net/%s/device): it cannot do devmem, and binding one can trigger kernel warnings -> use a NIC with devmem support (gve, bnxt, mlx5, fbnic)\n",
+		ifname, ifname);
+	return -EOPNOTSUPP;
+}
+
+static int count_sysfs_rx(const char *ifname)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n = 0;
+
+	for (;; n++) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-%d",
+			 ifname, n);
+		if (stat(path, &st))
+			return n;
+	}
+}
+
+int ncd_nic_get_channels(struct ncd_nic *nic, struct ncd_channels *c)
+{
+	int err = ncd_eth_channels_get(&J(nic)->ctl, nic->ifindex, c);
+
+	if (err)
+		fprintf(stderr, "ncdevmem: %s -> the driver must support ethtool channels\n",
+			J(nic)->ctl.err);
+	return err;
+}
+
+/* RX queues in use; the sysfs count when the driver has no channels op. */
+static int rx_queue_count(struct ncd_nic *nic)
+{
+	struct ncd_channels c;
+
+	if (!ncd_eth_channels_get(&J(nic)->ctl, nic->ifindex, &c) &&
+	    ncd_channels_rx(&c) > 0)
+		return ncd_channels_rx(&c);
+	return count_sysfs_rx(nic->ifname);
+}
+
+int ncd_nic_pick_queues(struct ncd_nic *nic, const struct ncd_opts *o,
+			int check_mode)
+{
+	int n = rx_queue_count(nic), start = o->start_queue;
+	int num = o->num_queues;
+
+	if (start < 0 && num < 0) {
+		if (n < 2) {
+			fprintf(stderr,
+				"ncdevmem: %s has %d RX queue(s): devmem needs at least 2 (one stays for other traffic) -> raise them (ethtool -L %s combined 2)\n",
+				nic->ifname, n, nic->ifname);
+			return -EOPNOTSUPP;
+		}
+		start = check_mode ? n / 2 : n - 1;
+		num = check_mode ? n / 2 : 1;
+	} else if (start < 0) {
+		start = n - num;
+	} else if (num < 0) {
+		num = 1;
+	}
+	if (num < 1 || start < 0 || start + num > n ||
+	    num > NCD_NIC_MAX_QUEUES) {
+		fprintf(stderr,
+			"ncdevmem: queues %d..%d do not fit %s's %d RX queues -> pick -t/-q within 0..%d\n",
+			start, start + num - 1, nic->ifname, n, n - 1);
+		return -ERANGE;
+	}
+	if (start == 0 && !o->no_nic_config) {
+		fprintf(stderr,
+			"ncdevmem: -t 0 leaves no queue for other traffic (RSS spreads over queues below -t) -> use -t >= 1\n");
+		return -ERANGE;
+	}
+	nic->nqueues = num;
+	for (int i = 0; i < num; i++)
+		nic->queues[i] = start + i;
+	return 0;
+}
+
+int ncd_nic_set_split(struct ncd_nic *nic, int on)
+{
+	struct ncd_journal *j = J(nic);
+	struct ncd_rings r;
+	int err;
+
+	err = ncd_eth_rings_get(&j->ctl, nic->ifindex, &r);
+	if (!err && !r.have_split)
+		err = -EOPNOTSUPP;
+	if (err) {
+		fprintf(stderr,
+			"ncdevmem: header split on %s: %s -> needs a NIC with tcp-data-split (gve, bnxt, mlx5, fbnic)\n",
+			nic->ifname, err == -EOPNOTSUPP && !j->ctl.err[0] ?
+			"not reported by the driver" : j->ctl.err);
+		return err;
+	}
+	ncd_journal_lock();
+	if (!j->rings_saved) {
+		j->rings = r;
+		j->rings_saved = 1;
+	}
+	err = ncd_eth_rings_set(&j->ctl, nic->ifindex,
+				on ? NCD_TCP_DATA_SPLIT_ENABLED :
+				     NCD_TCP_DATA_SPLIT_DISABLED,
+				on && r.have_hds ? 0 : -1);
+	ncd_journal_unlock();
+	if (err)
+		fprintf(stderr, "ncdevmem: header split %s on %s: %s -> %s\n",
+			on ? "on" : "off", nic->ifname, j->ctl.err,
+			ncd_nic_hint(err, j->ctl.extack));
+	return err;
+}
+
+int ncd_nic_set_channels(struct ncd_nic *nic, const struct ncd_channels *c)
+{
+	struct ncd_journal *j = J(nic);
+	struct ncd_channels old;
+	int err = ncd_nic_get_channels(nic, &old);
+
+	if (err)
+		return err;
+	ncd_journal_lock();
+	if (!j->ch_saved) {
+		j->ch = old;
+		j->ch_saved = 1;
+	}
+	err = ncd_eth_channels_set(&j->ctl, nic->ifindex, c);
+	ncd_journal_unlock();
+	return err;	/* caller reports: failing can be the expected result */
+}
+
+static int rss_is_default(const uint32_t *tbl, uint32_t n, uint32_t rings)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!rings || tbl[i] != i % rings)
+			return 0;
+	return 1;
+}
+
+int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
+{
+	struct ncd_journal *j = J(nic);
+	uint32_t *tbl = NULL, n = 0, rings = 0;
+	int err = ncd_rss_get(nic->ifname, &tbl, &n);
+
+	if (!err && !n)
+		err = -EOPNOTSUPP;
+	if (!err) {
+		ncd_rss_rings(nic->ifname, &rings);
+		ncd_journal_lock();
+		if (!j->rss_saved) {
+			j->rss = tbl;
+			j->rss_n = n;
+			j->rss_was_default = rss_is_default(tbl, n, rings);
+			j->rss_saved = 1;
+			tbl = NULL;
+		}
+		err = ncd_rss_equal(nic->ifname, nq);
+		ncd_journal_unlock();
+	}
+	free(tbl);
+	if (err)
+		fprintf(stderr,
+			"ncdevmem: RSS on %s (spread over queues 0..%u): %s -> the driver must support ethtool -X; or configure RSS yourself and pass -n\n",
+			nic->ifname, nq - 1, strerror(-err));
+	return err;
+}
+
+int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_opts *o)
+{
+	struct ncd_journal *j = J(nic);
+	struct ncd_flow_addr dst, src;
+	uint32_t loc;
+	int err, five, on;
+
+	if (ncd_flow_addr_parse(o->server, &dst) ||
+	    (o->client && ncd_flow_addr_parse(o->client, &src))) {
+		fprintf(stderr, "ncdevmem: flow steering: bad address -> -s/-c take an IPv4 or IPv6 address\n");
+		return -EINVAL;
+	}
+	on = ncd_steer_ntuple_on(nic->ifname);
+	if (on == 0) {
+		fprintf(stderr,
+			"ncdevmem: ntuple filters are off on %s -> turn them on (ethtool -K %s ntuple on)\n",
+			nic->ifname, nic->ifname);
+		return -EOPNOTSUPP;
+	}
+	if (j->nrules >= NCD_JOURNAL_MAX_RULES)
+		return -ENOSPC;
+	ncd_journal_lock();
+	err = ncd_steer_add(nic->ifname, o->client ? &src : NULL, &dst,
+			    o->port, nic->queues[0], &loc, &five);
+	if (!err)
+		j->rules[j->nrules++] = loc;
+	ncd_journal_unlock();
+	if (err) {
+		fprintf(stderr,
+			"ncdevmem: ntuple rule on %s (tcp to %s port %u -> queue %u): %s -> the driver must support ethtool -N flow rules\n",
+			nic->ifname, o->server, o->port, nic->queues[0],
+			strerror(-err));
+		return err;
+	}
+	fprintf(stderr, "flow steering: rule %u (%s-tuple) -> queue %u\n", loc,
+		five ? "5" : "3", nic->queues[0]);
+	return 0;
+}
+
+int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_opts *o)
+{
+	int err = refuse_virtual(o->ifname);
+
+	if (err)
+		return err;
+	err = ncd_nic_begin(nic, o->ifname);
+	if (err)
+		return err;
+	err = ncd_nic_pick_queues(nic, o, 0);
+	if (err || o->no_nic_config)
+		return err;
+	err = ncd_nic_set_split(nic, 1);
+	if (err)
+		return err;
+	fprintf(stderr, "TCP header split: on\n");
+	err = ncd_nic_rss_equal(nic, nic->queues[0]);
+	if (err)
+		return err;
+	if (o->server)
+		err = ncd_nic_steer(nic, o);
+	return err;
+}
+
+static void print_bind_err(struct ncd_nic *nic, int err)
+{
+	fprintf(stderr, "ncdevmem: %s: %s -> %s\n", nic->ifname, nic->nl.err,
+		ncd_nic_hint(err, nic->nl.extack));
+}
+
+int ncd_nic_bind_rx(struct ncd_nic *nic, int dmabuf_fd, uint32_t rx_page_size)
+{
+	int err;
+
+	if (!nic->journal)
+		return -EINVAL;
+	err = refuse_virtual(nic->ifname);
+	if (err)
+		return err;
+	err = ncd_nl_bind_rx(&nic->nl, nic->ifindex, dmabuf_fd, nic->queues,
+			     nic->nqueues, rx_page_size, &nic->dmabuf_id);
+	if (err) {
+		print_bind_err(nic, err);
+		return err;
+	}
+	fprintf(stderr, "got dmabuf id=%u\n", nic->dmabuf_id);
+	return 0;
+}
+
+int ncd_nic_bind_tx(struct ncd_nic *nic, const char *ifname, int dmabuf_fd)
+{
+	int err = 0;
+
+	if (!nic->journal)
+		err = ncd_nic_begin(nic, ifname);
+	if (err)
+		return err;
+	/* the kernel checks netmem TX support before touching the device */
+	err = ncd_nl_bind_tx(&nic->nl, nic->ifindex, dmabuf_fd,
+			     &nic->tx_dmabuf_id);
+	if (err) {
+		print_bind_err(nic, err);
+		return err;
+	}
+	fprintf(stderr, "got tx dmabuf id=%u\n", nic->tx_dmabuf_id);
+	return 0;
+}
+
+int ncd_nic_unbind(struct ncd_nic *nic)
+{
+	ncd_nl_close(&nic->nl);
+	nic->dmabuf_id = 0;
+	nic->tx_dmabuf_id = 0;
+	return ncd_nl_open(&nic->nl);
+}
+
+void ncd_nic_restore(struct ncd_nic *nic)
+{
+	struct ncd_journal *j = nic->journal;
+
+	if (!j)
+		return;
+	ncd_journal_lock();
+	nic->journal = NULL;
+	ncd_journal_arm(NULL);
+	ncd_nl_close(&nic->nl);		/* unbind before anything else */
+	ncd_journal_undo(nic->ifname, nic->ifindex, j);
+	ncd_nl_close(&j->ctl);
+	free(j);
+	ncd_journal_unlock();
+}
