@@ -51,6 +51,10 @@ netns_pair_up() {
 
 in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
+# bg_a/bg_b CMD...: start CMD in the background in that namespace; BG_PID is
+# the program itself (ip netns exec execs it), so signals reach it.
+bg_a() { ip netns exec "$NS_A" "$@" & BG_PID=$!; }
+bg_b() { ip netns exec "$NS_B" "$@" & BG_PID=$!; }
 
 # wait_listen NS PORT: wait (bounded) until a TCP listener exists on PORT.
 wait_listen() {

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SIGINT / SIGTERM while streaming: partial results are printed and the exit
+# code says the run was cut short (128 + signal).
+. "$(dirname "$0")/lib.sh"
+netns_pair_up
+for sig in INT TERM; do
+	bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5208 --validate -i 0.2 -J >"$TMP/srv.json" 2>/dev/null
+	srv=$BG_PID
+	wait_listen "$NS_A" 5208
+	in_b "$NCDEVMEM" -s "$ADDR_A" -p 5208 --validate --time 60 -i 0.2 2>"$TMP/cli.err" &
+	cli=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q "Gbits/sec" "$TMP/cli.err" && break
+		sleep 0.1
+	done
+	kill -$sig $srv
+	wait $srv; rc=$?
+	want=$((128 + $(kill -l $sig)))
+	[ $rc -eq $want ] || fail "SIG$sig: exit $rc, expected $want"
+	python3 - "$TMP/srv.json" <<'PY' || fail "partial JSON after SIG$sig"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["end"]["sum"]["bytes"] > 0 and d["end"]["interrupted_by_signal"] > 0
+assert d["end"]["sum"]["validation"]["result"] == "ok"
+PY
+	wait $cli	# the client sees the reset and ends by itself
+done
+ok "signals"

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/* Command-line parsing: upstream short flags, long options, strict numbers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "mem.h"
+#include "opts.h"
+
+static FILE *devnull;
+
+static int parse(struct ncd_opts *o, const char *line)
+{
+	static char buf[512];
+	char *argv[64];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "ncdevmem %s", line);
+	for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return ncd_opts_parse(o, argc, argv, devnull);
+}
+
+static void upstream_short_flags(void **state)
+{
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "-l -f eth1 -s 10.0.0.1 -c 10.0.0.2 -p 5201 -v 7 -t 3 -q 2 -z 1K -L -n -b 16K"), 0);
+	assert_true(o.listen);
+	assert_string_equal(o.ifname, "eth1");
+	assert_string_equal(o.server, "10.0.0.1");
+	assert_string_equal(o.client, "10.0.0.2");
+	assert_int_equal(o.port, 5201);
+	assert_int_equal(o.pat.kind, NCD_PAT_UPSTREAM);
+	assert_int_equal(o.pat.period, 7);
+	assert_int_equal(o.start_queue, 3);
+	assert_int_equal(o.num_queues, 2);
+	assert_int_equal(o.tx_chunk, 1024);
+	assert_true(o.fail_linear);
+	assert_true(o.no_nic_config);
+	assert_int_equal(o.rx_page_size, 16384);
+	assert_int_equal(o.mode, NCD_MODE_DEVMEM);	/* -f means devmem */
+}
+
+static void long_options(void **state)
+{
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "--listen --port 9000 --flows 4 --interval 0.5 --json "
+			      "--mem udmabuf --validate --seed 0x10 --period 128M --time 3 "
+			      "--bytes 2G --copy"), 0);
+	assert_int_equal(o.port, 9000);
+	assert_int_equal(o.flows, 4);
+	assert_true(o.interval_s == 0.5);
+	assert_true(o.json);
+	assert_int_equal(o.mem, NCD_MEM_UDMABUF);
+	assert_int_equal(o.pat.kind, NCD_PAT_OFFSET);
+	assert_int_equal(o.pat.seed, 16);
+	assert_int_equal(o.pat.period, 128 << 20);
+	assert_true(o.time_s == 3);
+	assert_int_equal(o.bytes, 2ULL << 30);
+	assert_int_equal(o.mode, NCD_MODE_COPY);
+}
+
+static void defaults(void **state)
+{
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "-s ::1"), 0);
+	assert_false(o.listen);
+	assert_int_equal(o.port, 5201);
+	assert_int_equal(o.flows, 1);
+	assert_int_equal(o.mode, NCD_MODE_COPY);
+	assert_int_equal(o.mem, NCD_MEM_HOST);
+	assert_int_equal(o.pat.kind, NCD_PAT_NONE);
+	assert_int_equal(o.start_queue, -1);
+	assert_int_equal(o.corrupt_at, -1);
+}
+
+static void bad_numbers_are_usage_errors(void **state)
+{
+	static const char *const bad[] = {
+		"-s x -p -1", "-s x -p 65536", "-s x -p 12ab", "-s x -p ''",
+		"-s x -P 0", "-s x -P 129", "-s x -P 99999999999999999999",
+		"-s x --bytes 1X", "-s x --bytes -5", "-s x --bytes 99999999999T",
+		"-s x -i -1", "-s x -i 1s", "-s x --time nan", "-s x --time inf",
+		"-s x -v 1", "-s x -v 257", "-l --period 12", "-s x -b 3000",
+		"-s x -t 3q", "-s x -z", "-s x --mem gpu", "-s x --mode rdma",
+	};
+	struct ncd_opts o;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(&o, bad[i]) != NCD_EXIT_USAGE)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+static void cross_option_rules(void **state)
+{
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, ""), NCD_EXIT_USAGE);		/* no role */
+	assert_int_equal(parse(&o, "-l --check"), NCD_EXIT_USAGE);	/* no -f */
+	assert_int_equal(parse(&o, "-l --validate --buf-size 128M"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -P 2"), NCD_EXIT_USAGE);	/* stdout, 2 flows */
+	assert_int_equal(parse(&o, "-l -P 2 --discard"), 0);
+	assert_int_equal(parse(&o, "-s x --corrupt-at 5"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s x --validate --corrupt-at 5"), 0);
+	assert_int_equal(parse(&o, "-l --zcrx"), NCD_EXIT_USAGE);	/* needs -f */
+	assert_int_equal(parse(&o, "-s x extra"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "--check -f eth0"), 0);
+	assert_int_equal(o.mode, NCD_MODE_COPY);
+}
+
+static void help_exits_zero(void **state)
+{
+	struct ncd_opts o;
+	FILE *saved = stdout;
+
+	stdout = devnull;
+	assert_int_equal(parse(&o, "--help"), -1);
+	assert_int_equal(parse(&o, "-V"), -1);
+	stdout = saved;
+}
+
+static void number_parser(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(ncd_parse_u64("4K", UINT64_MAX, 1, &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(ncd_parse_u64("0x20", 100, 0, &v), 0);
+	assert_int_equal(v, 32);
+	assert_int_equal(ncd_parse_u64("101", 100, 0, &v), -1);
+	assert_int_equal(ncd_parse_u64("4K", UINT64_MAX, 0, &v), -1);
+	assert_int_equal(ncd_parse_u64("18446744073709551616", UINT64_MAX, 0, &v), -1);
+	assert_int_equal(ncd_parse_u64("17179869184G", UINT64_MAX, 1, &v), -1);
+	assert_int_equal(ncd_parse_u64(" 5", 100, 0, &v), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(upstream_short_flags),
+		cmocka_unit_test(long_options),
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(bad_numbers_are_usage_errors),
+		cmocka_unit_test(cross_option_rules),
+		cmocka_unit_test(help_exits_zero),
+		cmocka_unit_test(number_parser),
+	};
+
+	devnull = fopen("/dev/null", "w");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/* Report: exit codes, text summary and JSON content. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "opts.h"
+#include "report.h"
+
+struct fixture {
+	struct ncd_opts o;
+	struct ncd_flow_stats flows[2];
+	struct ncd_report r;
+	char *text, *json;
+	size_t text_len, json_len;
+	FILE *tf, *jf;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->o.listen = 1;
+	f->o.flows = 2;
+	f->o.pat.kind = NCD_PAT_OFFSET;
+	f->o.pat.period = 64;
+	f->o.json = 1;
+	f->tf = open_memstream(&f->text, &f->text_len);
+	f->jf = open_memstream(&f->json, &f->json_len);
+	ncd_report_init(&f->r, &f->o, "receiver", f->flows, 2, f->tf);
+	ncd_report_start(&f->r);
+	f->flows[0].bytes = 1000000000;
+	f->flows[0].t_end = 2.0;
+	f->flows[0].verdict.checked = 1000000000;
+	f->flows[1].bytes = 500000000;
+	f->flows[1].t_end = 1.0;
+	f->flows[1].verdict.checked = 500000000;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	ncd_report_free(&f->r);
+	fclose(f->tf);
+	fclose(f->jf);
+	free(f->text);
+	free(f->json);
+	free(f);
+	return 0;
+}
+
+static void gbps(void **state)
+{
+	assert_true(ncd_gbps(1250000000, 1.0) == 10.0);
+	assert_true(ncd_gbps(5, 0) == 0.0);
+}
+
+static void escape(void **state)
+{
+	char *s = NULL;
+	size_t n;
+	FILE *m = open_memstream(&s, &n);
+
+	ncd_json_escape(m, "a\"b\\c\nd");
+	fclose(m);
+	assert_string_equal(s, "\"a\\\"b\\\\c\\u000ad\"");
+	free(s);
+}
+
+static void clean_run_is_ok(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"result\":\"ok\""));
+	assert_non_null(strstr(f->json, "\"bytes\":1500000000"));
+	/* the total rate is over the longest flow: 1.5 GB in 2 s = 6 Gb/s */
+	assert_non_null(strstr(f->json, "\"bits_per_second\":6000000000.0"));
+	assert_non_null(strstr(f->json, "\"intervals\":[]"));
+}
+
+static void mismatch_fails_with_offset(void **state)
+{
+	struct fixture *f = *state;
+
+	f->flows[1].verdict = (struct ncd_verdict){ .checked = 10, .bad = 1,
+		.have_first = 1, .first_off = 4242, .expected = 0x11, .actual = 0x22 };
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), NCD_EXIT_FAIL);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"first_bad_offset\":4242,\"expected\":17,\"actual\":34"));
+	assert_non_null(strstr(f->json, "\"result\":\"failed\""));
+}
+
+static void text_names_first_mismatch(void **state)
+{
+	struct fixture *f = *state;
+
+	f->flows[0].verdict = (struct ncd_verdict){ .checked = 10, .bad = 2,
+		.have_first = 1, .first_off = 77, .expected = 1, .actual = 2 };
+	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), NCD_EXIT_FAIL);
+	fflush(f->tf);
+	assert_non_null(strstr(f->text, "first at stream offset 77: expected 0x01, got 0x02"));
+}
+
+static void flow_error_and_signal(void **state)
+{
+	struct fixture *f = *state;
+
+	strcpy(f->flows[0].error, "peer closed");
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), NCD_EXIT_FAIL);
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 2), 130);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"error\":\"peer closed\""));
+	assert_non_null(strstr(f->json, "\"interrupted_by_signal\":2"));
+}
+
+static void intervals_recorded(void **state)
+{
+	struct fixture *f = *state;
+
+	f->r.t0 -= 1.0;		/* pretend a second has passed */
+	ncd_report_interval(&f->r);
+	ncd_report_interval(&f->r);
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"intervals\":[{\"streams\":[{\"id\":1"));
+	assert_non_null(strstr(f->json, "\"bytes\":1000000000"));
+	assert_int_equal(f->r.nintervals, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(gbps),
+		cmocka_unit_test(escape),
+		cmocka_unit_test_setup_teardown(clean_run_is_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(mismatch_fails_with_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(text_names_first_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(flow_error_and_signal, setup, teardown),
+		cmocka_unit_test_setup_teardown(intervals_recorded, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
