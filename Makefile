@@ -46,7 +46,9 @@ $(B) $(B)/tests:
 tests: $(UNIT_BINS) $(HELPER_BINS) $(B)/ncdevmem
 
 # Unit tests, then the integration tests (root: netns, veth), one summary line.
-check: tests
+check:
+	scripts/deps.sh
+	$(MAKE) tests
 	B=$(B) tests/run.sh
 
 install: $(B)/ncdevmem
