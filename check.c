@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+/*
+ * --check: one line per devmem precondition, "[ ok ]", "[FAIL]" (with the
+ * fix after "->"), "[warn]" or "[ -- ]" (not applicable / unknown).
+ * Read-only: it changes nothing on the NIC.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "ethtool_nl.h"
+#include "mem.h"
+#include "netlink.h"
+#include "nic.h"
+#include "nic_steer.h"
+#include "opts.h"
+#include "uapi_devmem.h"
+
+struct chk {
+	const struct ncd_opts *o;
+	const char *ifn;
+	int ifindex;
+	struct ncd_nl nl;
+	int fails;
+	int rx_start, rx_num;	/* queues devmem would use, -1 if unknown */
+};
+
+enum { OK, FAIL, WARN, INFO };
+
+static void line(struct chk *c, int st, const char *fmt, ...)
+{
+	static const char *const tag[] = { "[ ok ]", "[FAIL]", "[warn]",
+					   "[ -- ]" };
+	va_list ap;
+
+	if (st == FAIL)
+		c->fails++;
+	printf("%s ", tag[st]);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void check_kernel(struct chk *c)
+{
+	struct utsname u;
+	int maj = 0, min = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &maj, &min);
+	if (maj * 1000 + min < 6012)
+		line(c, FAIL, "kernel %s (devmem RX needs >= 6.12) -> upgrade the kernel",
+		     u.release);
+	else
+		line(c, OK, "kernel %s (devmem RX needs >= 6.12, TX >= 6.16%s)",
+		     u.release, maj * 1000 + min < 6016 ? ": no TX here" : "");
+	if (geteuid())
+		line(c, FAIL, "privileges: not root -> bind-rx and NIC changes need CAP_NET_ADMIN; run as root");
+	else
+		line(c, OK, "privileges: root");
+}
+
+static void check_family(struct chk *c)
+{
+	uint64_t ops = 0;
+
+	if (!c->nl.netdev_family) {
+		line(c, FAIL, "netdev netlink family: absent -> needs Linux >= 6.12 with CONFIG_NET_DEVMEM");
+		return;
+	}
+	ncd_nl_family_ops(&c->nl, "netdev", &ops);
+	if (!(ops & (1ULL << NCD_NETDEV_CMD_BIND_RX)))
+		line(c, FAIL, "netdev family (id %d): no bind-rx op -> needs Linux >= 6.12 with CONFIG_NET_DEVMEM",
+		     c->nl.netdev_family);
+	else
+		line(c, OK, "netdev family (id %d): bind-rx yes, bind-tx %s",
+		     c->nl.netdev_family,
+		     ops & (1ULL << NCD_NETDEV_CMD_BIND_TX) ? "yes" :
+							   "no (TX needs 6.16)");
+	if (!c->nl.ethtool_family)
+		line(c, FAIL, "ethtool netlink family: absent -> needs CONFIG_ETHTOOL_NETLINK");
+}
+
+static void readlink_base(const char *path, char *out, size_t len)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	snprintf(out, len, "?");
+	if (n > 0) {
+		buf[n] = '\0';
+		char *base = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+
+		snprintf(out, len, "%.*s", (int)len - 1, base);
+	}
+}
+
+static int check_device(struct chk *c)
+{
+	char path[PATH_MAX], drv[64], bus[64];
+
+	if (!c->ifindex) {
+		line(c, FAIL, "interface %s: no such device -> check -f (ip link)",
+		     c->ifn);
+		return -ENODEV;
+	}
+	if (!ncd_nic_has_parent(c->ifn)) {
+		line(c, FAIL, "device %s: virtual (no /sys/class/net/%s/device) -> devmem needs a physical NIC (gve, bnxt, mlx5, fbnic)",
+		     c->ifn, c->ifn);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", c->ifn);
+	readlink_base(path, drv, sizeof(drv));
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", c->ifn);
+	readlink_base(path, bus, sizeof(bus));
+	line(c, OK, "device %s: driver %s at %s", c->ifn, drv, bus);
+	return 0;
+}
+
+static void check_queues(struct chk *c)
+{
+	const struct ncd_opts *o = c->o;
+	struct ncd_channels ch;
+	int n, start = o->start_queue, num = o->num_queues;
+
+	c->rx_start = -1;
+	if (ncd_eth_channels_get(&c->nl, c->ifindex, &ch)) {
+		line(c, FAIL, "RX queues: %s -> the driver must support ethtool channels",
+		     c->nl.err);
+		return;
+	}
+	n = ncd_channels_rx(&ch);
+	if (start < 0 && num < 0) {
+		start = n - 1;
+		num = 1;
+	} else if (start < 0) {
+		start = n - num;
+	} else if (num < 0) {
+		num = 1;
+	}
+	if (n < 2)
+		line(c, FAIL, "RX queues: %d (rx %u, combined %u) -> devmem needs >= 2 (ethtool -L %s combined 2)",
+		     n, ch.rx, ch.combined, c->ifn);
+	else if (start < 1 || start + num > n)
+		line(c, FAIL, "RX queues: %d, but -t/-q ask for %d..%d -> pick queues within 1..%d",
+		     n, start, start + num - 1, n - 1);
+	else {
+		line(c, OK, "RX queues: %d (rx %u, combined %u); devmem would use %d..%d, RSS keeps 0..%d",
+		     n, ch.rx, ch.combined, start, start + num - 1, start - 1);
+		c->rx_start = start;
+		c->rx_num = num;
+	}
+}
+
+static void check_split(struct chk *c)
+{
+	struct ncd_rings r;
+	int err = ncd_eth_rings_get(&c->nl, c->ifindex, &r);
+
+	if (err || !r.have_split) {
+		line(c, FAIL, "header split: not supported by %s%s%s -> needs a NIC with tcp-data-split (gve, bnxt, mlx5, fbnic)",
+		     c->ifn, err ? ": " : "", err ? strerror(-err) : "");
+		line(c, INFO, "hds-thresh: not reported");
+		return;
+	}
+	line(c, OK, "header split: supported, now %s (ncdevmem turns it on)",
+	     ncd_split_name(r.tcp_data_split));
+	if (r.have_hds)
+		line(c, OK, "hds-thresh: %u, max %u (ncdevmem sets 0)",
+		     r.hds_thresh, r.hds_thresh_max);
+	else
+		line(c, INFO, "hds-thresh: not reported by the driver (not needed)");
+}
+
+static void check_steering(struct chk *c)
+{
+	uint32_t loc, *tbl = NULL, n = 0;
+	int on = ncd_steer_ntuple_on(c->ifn);
+	int err = ncd_steer_free_loc(c->ifn, &loc);
+
+	if (err == -EOPNOTSUPP || on < 0)
+		line(c, FAIL, "ntuple flow rules: not supported by %s -> needs a NIC with ethtool -N rules (or pass -n and steer yourself)",
+		     c->ifn);
+	else if (!on)
+		line(c, FAIL, "ntuple flow rules: off -> ethtool -K %s ntuple on",
+		     c->ifn);
+	else
+		line(c, OK, "ntuple flow rules: on");
+	err = ncd_rss_get(c->ifn, &tbl, &n);
+	free(tbl);
+	if (err || !n)
+		line(c, FAIL, "RSS indirection table: %s -> needs a NIC with ethtool -X (or pass -n and configure RSS yourself)",
+		     err ? strerror(-err) : "empty");
+	else
+		line(c, OK, "RSS indirection table: %u entries", n);
+}
+
+static void check_users(struct chk *c)
+{
+	struct ncd_queue_info q[256];
+	int n, xdp = ncd_nl_xdp_attached(c->ifindex), busy = 0, mine = 0;
+
+	if (xdp > 0)
+		line(c, FAIL, "XDP program: attached -> detach it (ip link set %s xdp off)",
+		     c->ifn);
+	else
+		line(c, xdp ? INFO : OK, "XDP program: %s",
+		     xdp ? "unknown" : "none");
+	n = ncd_nl_queues(&c->nl, c->ifindex, q, 256);
+	if (n < 0) {
+		line(c, INFO, "queue users: %s", c->nl.err);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (q[i].type != NCD_NETDEV_QUEUE_TYPE_RX ||
+		    !(q[i].dmabuf || q[i].io_uring || q[i].xsk))
+			continue;
+		busy++;
+		mine = c->rx_start >= 0 && (int)q[i].id >= c->rx_start &&
+		       (int)q[i].id < c->rx_start + c->rx_num;
+		line(c, mine ? FAIL : WARN, "RX queue %u: held by %s%s", q[i].id,
+		     q[i].dmabuf ? "a devmem binding" :
+		     q[i].io_uring ? "io_uring zcrx" : "AF_XDP",
+		     mine ? " -> stop that user or pick other queues (-t/-q)" : "");
+	}
+	if (!busy)
+		line(c, OK, "queue users: no RX queue bound (devmem, io_uring, AF_XDP)%s",
+		     n ? "" : " (device down: no queues listed)");
+}
+
+static int check_udmabuf(struct chk *c, int need)
+{
+	FILE *f;
+	int lim = -1;
+
+	if (access("/dev/udmabuf", R_OK | W_OK)) {
+		line(c, need ? FAIL : INFO, "udmabuf: /dev/udmabuf %s%s",
+		     errno == ENOENT ? "missing" : strerror(errno),
+		     need ? " -> modprobe udmabuf (CONFIG_UDMABUF)" : "");
+		return 0;
+	}
+	f = fopen("/sys/module/udmabuf/parameters/size_limit_mb", "r");
+	if (f) {
+		if (fscanf(f, "%d", &lim) != 1)
+			lim = -1;
+		fclose(f);
+	}
+	if (lim > 0 && (uint64_t)lim << 20 < c->o->dmabuf_size) {
+		line(c, need ? FAIL : WARN, "udmabuf: size_limit_mb %d < --buf-size %llu MiB -> smaller --buf-size, or reload udmabuf with size_limit_mb=N",
+		     lim, (unsigned long long)(c->o->dmabuf_size >> 20));
+		return 0;
+	}
+	line(c, OK, "udmabuf: /dev/udmabuf, size_limit_mb %d", lim);
+	return 1;
+}
+
+static int check_cuda(struct chk *c, int need)
+{
+	void *h = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		line(c, need ? FAIL : INFO, "CUDA driver: libcuda.so.1 not loadable%s",
+		     need ? " -> install the NVIDIA driver, or use --mem udmabuf" : "");
+		return 0;
+	}
+	dlclose(h);
+	line(c, OK, "CUDA driver: libcuda.so.1 loads");
+	return 1;
+}
+
+static void check_memory(struct chk *c)
+{
+	int kind = c->o->mem;
+	int u = check_udmabuf(c, kind == NCD_MEM_UDMABUF);
+	int g = check_cuda(c, kind == NCD_MEM_CUDA);
+
+	if (kind == NCD_MEM_HOST && !u && !g)
+		line(c, FAIL, "dma-buf memory: neither udmabuf nor CUDA available -> modprobe udmabuf, or install the NVIDIA driver");
+}
+
+int ncd_check_run(const struct ncd_opts *o)
+{
+	struct chk c = { .o = o, .ifn = o->ifname };
+
+	c.ifindex = if_nametoindex(o->ifname);
+	check_kernel(&c);
+	if (ncd_nl_open(&c.nl)) {
+		line(&c, FAIL, "%s -> is generic netlink available?", c.nl.err);
+		return NCD_EXIT_SKIP;
+	}
+	check_family(&c);
+	if (!check_device(&c)) {
+		check_queues(&c);
+		check_split(&c);
+		check_steering(&c);
+		check_users(&c);
+	}
+	check_memory(&c);
+	ncd_nl_close(&c.nl);
+	if (c.fails)
+		printf("not ready: %d problem(s) for devmem on %s\n", c.fails,
+		       o->ifname);
+	else
+		printf("ready: devmem RX can run on %s\n", o->ifname);
+	fflush(stdout);
+	return c.fails ? NCD_EXIT_SKIP : NCD_EXIT_OK;
+}
