@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "opts.h"
 #include "role.h"
+#include "nic.h"
 
 int main(int argc, char **argv)
 {
@@ -17,6 +18,10 @@ int main(int argc, char **argv)
 	ret = ncd_opts_parse(&o, argc, argv, stderr);
 	if (ret)
 		return ret < 0 ? NCD_EXIT_OK : ret;
+	if (o.check)
+		return ncd_check_run(&o);
+	if (o.ifname && !o.server && !o.client && !o.listen)
+		return ncd_negative_run(&o);
 	if (o.listen)
 		return ncd_server_main(&o);
 	return ncd_client_main(&o);
