@@ -16,6 +16,9 @@ struct ncd_flow;
 struct ncd_rx_path {
 	int (*open_source)(struct ncd_rx_path *p, struct ncd_flow *f, int fd,
 			   struct ncd_mem *m, struct ncd_frag_source *src);
+	/* After a flow's last fragment: fold path counters into its stats. */
+	void (*flow_done)(struct ncd_rx_path *p, struct ncd_flow *f,
+			  struct ncd_frag_source *src);
 	void (*teardown)(struct ncd_rx_path *p);
 	const struct ncd_opts *o;
 	void *priv;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "mem.h"
+#include "nic.h"
 #include "role.h"
 #include "run.h"
 #include "sock.h"
@@ -143,6 +144,8 @@ static void server_flow(struct ncd_flow *f)
 			       ncd_mode_name(r->o->mode), strerror(-ret));
 	} else {
 		rx_loop(f, s, &src);
+		if (s->path.flow_done)
+			s->path.flow_done(&s->path, f, &src);
 		src.close(&src);
 	}
 	atomic_store(&r->fds[f->idx], -1);
@@ -189,7 +192,8 @@ int ncd_server_main(const struct ncd_opts *o)
 		goto out;
 	ret = server_setup(&s, o);
 	if (ret) {
-		rc = ret == -EOPNOTSUPP || ret == -ENODEV ? NCD_EXIT_SKIP : NCD_EXIT_FAIL;
+		/* a missing driver/device (no udmabuf, no libcuda) is a skip */
+		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
 		goto out_teardown;
 	}
 	r->listen_fd = ncd_listen(o->server, o->port, o->flows);
