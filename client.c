@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "nic.h"
 #include "role.h"
 #include "run.h"
 #include "sock.h"
@@ -20,8 +21,11 @@
 #define DEFAULT_TIME_S	10.0
 
 struct client {
-	uint8_t *payload;	/* pattern: period + TX_CHUNK bytes */
-	size_t payload_len;
+	uint8_t *payload;	/* copy mode: the pattern in host memory */
+	size_t payload_len;	/* a whole number of periods >= 2 chunks */
+	struct ncd_mem mem;	/* devmem TX: the pattern in the dma-buf */
+	struct ncd_nic nic;	/* devmem TX: bind-tx, restored at exit */
+	int devmem;
 };
 
 static int flow_stopped(struct ncd_flow *f)
@@ -38,7 +42,7 @@ static long send_corrupted(int fd, const struct client *c, const struct ncd_opts
 
 	if (!tmp)
 		return -ENOMEM;
-	memcpy(tmp, c->payload + off % o->pat.period, len);
+	ncd_pattern_fill(&o->pat, off, tmp, len);
 	tmp[o->corrupt_at - off] ^= 0xff;
 	n = send(fd, tmp, len, MSG_NOSIGNAL);
 	free(tmp);
@@ -53,8 +57,11 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 	long n;
 
 	while (!flow_stopped(f)) {
+		uint64_t buf_off = off % o->pat.period;
 		size_t len = TX_CHUNK;
 
+		if (len > c->payload_len - buf_off)	/* never past the buffer */
+			len = c->payload_len - buf_off;
 		if (o->bytes && o->bytes - off < len)
 			len = o->bytes - off;
 		if (!len)
@@ -62,7 +69,7 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 		if (o->corrupt_at >= 0 && corrupt >= off && corrupt < off + len)
 			n = send_corrupted(sink->fd, c, o, off, len);
 		else
-			n = sink->send(sink, off % o->pat.period, len);
+			n = sink->send(sink, buf_off, len);
 		if (n < 0) {
 			if (!flow_stopped(f))
 				ncd_flow_error(f, "send failed after %llu bytes: %s",
@@ -76,6 +83,48 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 	if (n)
 		ncd_flow_error(f, "waiting for send completions failed: %s",
 			       strerror(-n));
+}
+
+/*
+ * devmem TX of stdin: each chunk is copied into the dma-buf at offset 0 and
+ * sent from there, after the previous send's zerocopy completions are in.
+ */
+static void send_stdin_devmem(struct ncd_flow *f, struct client *c,
+			      struct ncd_tx_sink *sink)
+{
+	char *buf = malloc(TX_CHUNK);
+	uint64_t total = 0;
+	ssize_t n;
+	long w;
+
+	if (!buf) {
+		ncd_flow_error(f, "out of memory");
+		return;
+	}
+	while (!flow_stopped(f) && (n = read(STDIN_FILENO, buf, TX_CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (w = sink->finish(sink)) ||
+		    (w = c->mem.ops->copy_in(&c->mem, 0, buf, n))) {
+			ncd_flow_error(f, "stdin to the dma-buf failed: %s",
+				       strerror(n < 0 ? errno : (int)-w));
+			break;
+		}
+		for (ssize_t done = 0; done < n; done += w) {
+			w = sink->send(sink, done, n - done);
+			if (w < 0) {
+				ncd_flow_error(f, "devmem send failed: %s", strerror(-w));
+				goto out;
+			}
+			total += w;
+			atomic_store(&f->st->bytes, total);
+		}
+	}
+	if ((w = sink->finish(sink)))
+		ncd_flow_error(f, "waiting for send completions failed: %s",
+			       strerror(-w));
+out:
+	free(buf);
 }
 
 static void send_stdin(struct ncd_flow *f, int fd)
@@ -133,13 +182,27 @@ static void client_flow(struct ncd_flow *f)
 	uint16_t sport = o->client && o->flows == 1 ? o->port : 0;
 	int fd;
 
-	fd = ncd_connect(o->server, o->port, o->client, sport, NULL);
+	fd = ncd_connect(o->server, o->port, o->client, sport,
+			 c->devmem ? o->ifname : NULL);
 	if (fd < 0) {
 		ncd_flow_error(f, "no connection to %s port %u", o->server, o->port);
 		return;
 	}
 	ncd_flow_begin(f, fd);
-	if (c->payload) {
+	if (c->devmem) {
+		int ret = ncd_devmem_sink_open(&sink, fd, c->nic.tx_dmabuf_id,
+					       o->tx_chunk);
+
+		if (ret) {
+			ncd_flow_error(f, "devmem TX set-up failed: %s", strerror(-ret));
+		} else {
+			if (o->pat.kind != NCD_PAT_NONE)
+				send_pattern(f, c, &sink);
+			else
+				send_stdin_devmem(f, c, &sink);
+			sink.close(&sink);
+		}
+	} else if (c->payload) {
 		ncd_copy_sink_open(&sink, fd, c->payload);
 		send_pattern(f, c, &sink);
 		sink.close(&sink);
@@ -151,11 +214,65 @@ static void client_flow(struct ncd_flow *f)
 	close(fd);
 }
 
+/* A whole number of periods, at least two chunks, so that any send of up
+ * to TX_CHUNK bytes starting at (offset % period) is contiguous. */
+static size_t payload_size(const struct ncd_pattern *p)
+{
+	uint64_t periods = (2 * TX_CHUNK + p->period - 1) / p->period;
+
+	return p->period * (periods ? periods : 1);
+}
+
+/* Write the pattern into the provider, 1 MiB at a time through copy_in. */
+static int fill_provider(struct ncd_mem *m, const struct ncd_pattern *p,
+			 size_t len)
+{
+	size_t step = 1 << 20;
+	uint8_t *tmp = malloc(step);
+	int ret = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	for (size_t off = 0; off < len && !ret; off += step) {
+		size_t n = len - off < step ? len - off : step;
+
+		ncd_pattern_fill(p, off, tmp, n);
+		ret = m->ops->copy_in(m, off, tmp, n);
+	}
+	free(tmp);
+	return ret;
+}
+
+/* devmem TX: pattern (or stdin staging) in a dma-buf bound with bind-tx. */
+static int devmem_setup(struct client *c, const struct ncd_opts *o)
+{
+	size_t size = o->pat.kind != NCD_PAT_NONE ? payload_size(&o->pat) : TX_CHUNK;
+	int ret;
+
+	if (o->mem == NCD_MEM_HOST) {
+		fprintf(stderr, "ncdevmem: devmem TX needs a dma-buf, host memory has none: use --mem udmabuf or --mem cuda\n");
+		return -EINVAL;
+	}
+	size = (size + 4095) & ~(size_t)4095;
+	c->mem.gpu_sel = o->gpu;
+	c->mem.ifname = o->ifname;
+	ret = ncd_mem_open(&c->mem, o->mem, size);
+	if (ret)
+		return ret;
+	c->devmem = 1;
+	c->payload_len = size;
+	if (o->pat.kind != NCD_PAT_NONE && (ret = fill_provider(&c->mem, &o->pat, size)))
+		return ret;
+	return ncd_nic_bind_tx(&c->nic, o->ifname, c->mem.dmabuf_fd);
+}
+
 static int make_payload(struct client *c, const struct ncd_opts *o)
 {
+	if (o->mode == NCD_MODE_DEVMEM)
+		return devmem_setup(c, o);
 	if (o->pat.kind == NCD_PAT_NONE)
 		return 0;
-	c->payload_len = o->pat.period + TX_CHUNK;
+	c->payload_len = payload_size(&o->pat);
 	c->payload = malloc(c->payload_len);
 	if (!c->payload) {
 		fprintf(stderr, "ncdevmem: cannot allocate %zu bytes of pattern: lower --period\n",
@@ -166,17 +283,26 @@ static int make_payload(struct client *c, const struct ncd_opts *o)
 	return 0;
 }
 
+static void client_teardown(struct client *c)
+{
+	if (c->devmem) {
+		ncd_nic_restore(&c->nic);
+		ncd_mem_close(&c->mem);
+	}
+	free(c->payload);
+}
+
 int ncd_client_main(const struct ncd_opts *opts)
 {
 	struct ncd_opts o = *opts;
 	struct client c = { 0 };
 	struct ncd_run *r = calloc(1, sizeof(*r));
-	int rc = NCD_EXIT_FAIL, sig;
+	int rc = NCD_EXIT_FAIL, sig, ret;
 
-	if (o.mode != NCD_MODE_COPY) {
-		fprintf(stderr, "ncdevmem: devmem TX is not wired into this build yet: use --copy\n");
+	if (o.mode == NCD_MODE_ZCRX) {
+		fprintf(stderr, "ncdevmem: zcrx is a receive path: use it with -l\n");
 		free(r);
-		return NCD_EXIT_SKIP;
+		return NCD_EXIT_USAGE;
 	}
 	if (o.pat.kind != NCD_PAT_NONE && !o.bytes && !o.time_s)
 		o.time_s = DEFAULT_TIME_S;
@@ -186,14 +312,19 @@ int ncd_client_main(const struct ncd_opts *opts)
 		free(r);
 		return NCD_EXIT_USAGE;
 	}
-	if (!r || ncd_run_init(r, &o, "sender", o.flows, &c) || make_payload(&c, &o))
+	if (!r || ncd_run_init(r, &o, "sender", o.flows, &c))
 		goto out;
+	ret = make_payload(&c, &o);
+	if (ret) {
+		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
+		goto out;
+	}
 	sig = ncd_run_flows(r, client_flow);
 	rc = ncd_report_finish(&r->rep, o.json ? stdout : NULL, sig);
 out:
+	client_teardown(&c);
 	if (r)
 		ncd_report_free(&r->rep);
 	free(r);
-	free(c.payload);
 	return rc;
 }
