@@ -298,6 +298,8 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 		BAD("--period %llu is smaller than --buf-size %llu: misplaced data would go unnoticed",
 		    (unsigned long long)o->pat.period,
 		    (unsigned long long)o->dmabuf_size);
+	if (o->json && o->listen && o->pat.kind == NCD_PAT_NONE && !o->discard)
+		BAD("-J prints JSON on stdout, where received payload would go: add --validate, -v N or --discard");
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard && o->listen)
 		BAD("%u flows without a pattern: add --validate, -v N or --discard",
 		    o->flows);

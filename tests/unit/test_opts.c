@@ -108,6 +108,8 @@ static void cross_option_rules(void **state)
 	assert_int_equal(parse(&o, "-l --validate --buf-size 128M"), NCD_EXIT_USAGE);
 	assert_int_equal(parse(&o, "-l -P 2"), NCD_EXIT_USAGE);	/* stdout, 2 flows */
 	assert_int_equal(parse(&o, "-l -P 2 --discard"), 0);
+	assert_int_equal(parse(&o, "-l -J"), NCD_EXIT_USAGE);	/* JSON vs payload */
+	assert_int_equal(parse(&o, "-l -J --discard"), 0);
 	assert_int_equal(parse(&o, "-s x --corrupt-at 5"), NCD_EXIT_USAGE);
 	assert_int_equal(parse(&o, "-s x --validate --corrupt-at 5"), 0);
 	assert_int_equal(parse(&o, "-l --zcrx"), NCD_EXIT_USAGE);	/* needs -f */
