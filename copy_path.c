@@ -30,11 +30,18 @@ static int copy_next(struct ncd_frag_source *s, struct ncd_frag *frags,
 	if (room > COPY_RECV_MAX)
 		room = COPY_RECV_MAX;
 	dst = c->bounce ? c->bounce : (char *)c->m->cpu_addr + c->off + c->pos;
+	/* CPU writes into a dma-buf mapping are bracketed (DMA_BUF_IOCTL_SYNC) */
+	if (!c->bounce && c->m->ops->cpu_begin && (n = c->m->ops->cpu_begin(c->m)))
+		return n;
 	do
 		n = recv(c->fd, dst, room, 0);
 	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		n = -errno;
+	if (!c->bounce && c->m->ops->cpu_end)
+		c->m->ops->cpu_end(c->m);
 	if (n <= 0)
-		return n ? -errno : 0;
+		return n;
 	if (c->bounce) {
 		int ret = c->m->ops->copy_in(c->m, c->off + c->pos, c->bounce, n);
 
