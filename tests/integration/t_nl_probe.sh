@@ -41,3 +41,19 @@ grep -q 'setsockopt(80)=0 errno=0' <<<"$out" ||
 grep -q 'setsockopt(99)=-1 errno=92' <<<"$out" ||
 	fail "unknown option 99 should be ENOPROTOOPT: $out"
 ok "SO_DEVMEM_DONTNEED=80 known to the kernel, 99 is not"
+
+# napi-get: read-only, on whatever device in the root namespace has NAPI
+out=$("$PROBE" napi 4294967295)
+[[ $out == "napi-get errno=2 "*"bad_attr=2" ]] || fail "napi-get of a bogus id: $out"
+for d in /sys/class/net/*; do
+	d=${d##*/}
+	id=$("$PROBE" queues "$d" 2>/dev/null | sed -n 's/^queue rx .* napi=\([1-9][0-9]*\) .*/\1/p' | head -n 1)
+	[ -n "$id" ] || continue
+	out=$("$PROBE" napi "$id") || fail "napi-get $id: $out"
+	[[ $out == "napi $id ifindex=$(cat /sys/class/net/$d/ifindex) "* ]] ||
+		fail "napi-get $id of $d: $out"
+	ok "napi-get: $out ($d)"
+	break
+done
+out=$("$PROBE" pools) || fail "page-pool-get: $out"
+ok "page-pool-get dump: ${out##*$'\n'}"
