@@ -4,6 +4,8 @@
 #define NCD_DEVMEM_RX_H
 
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 #include "frag.h"
 
 struct ncd_devmem_rx_stats {

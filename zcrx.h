@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io_uring zero-copy receive (--zcrx, Linux 6.15+; dma-buf areas 6.16+).
+ * One ncd_zcrx = one io_uring (DEFER_TASKRUN | SINGLE_ISSUER | CQE32) with
+ * one interface queue registered on it; the area is the provider's memory:
+ * host memory as a user area, udmabuf/cuda as a dma-buf area.  Fragment
+ * offsets are offsets into the provider, as with devmem.
+ */
+#ifndef NCD_ZCRX_H
+#define NCD_ZCRX_H
+
+#include <stdint.h>
+#include <liburing.h>
+#include "frag.h"
+#include "mem.h"
+#include "uapi_devmem.h"
+
+struct ncd_zcrx {
+	struct io_uring ring;
+	int ring_ok;
+	uint32_t zcrx_id;
+	uint64_t area_token;
+	void *rq_mem;			/* refill ring region */
+	size_t rq_mem_len;
+	uint32_t *rq_head, *rq_tail;
+	struct ncd_io_uring_zcrx_rqe *rqes;
+	uint32_t rq_entries, rq_mask;
+	uint32_t rq_tail_local;
+	int armed;			/* a multishot RECV_ZC is outstanding */
+	int eof;
+	char err[256];
+};
+
+/*
+ * Create the ring and register @ifindex/@rxq with @m as the area.
+ * 0 or -errno; one line explaining the failure is printed.
+ */
+int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
+		  unsigned int rq_entries);
+void ncd_zcrx_close(struct ncd_zcrx *z);
+
+/* Fragment source over connected TCP socket @fd (multishot RECV_ZC);
+ * release() returns buffers through the refill ring. */
+int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd);
+
+/* Hint for a registration errno ("" if none). */
+const char *ncd_zcrx_reg_hint(int err);
+
+#endif
