@@ -1,0 +1,12 @@
+#!/bin/bash
+# Without a GPU: execute the CUDA provider's PTX kernels in a small PTX
+# interpreter (tests/helpers/ptx_sim.py) and compare fill output and
+# validate results with the C pattern code.  Checks the kernels' logic, not
+# the driver's JIT (t_cuda_ptx.sh) nor a real GPU (t_cuda_provider.sh).
+. "$(dirname "$0")/lib.sh"
+
+need_cmd python3
+DUMP=$B/tests/ncd_ptx_dump
+[ -x "$DUMP" ] || fail "$DUMP not built"
+python3 "$(dirname "$0")/../helpers/ptx_sim.py" "$DUMP" || fail "PTX simulation disagrees with pattern.c"
+ok "PTX kernels agree with pattern.c in simulation"
