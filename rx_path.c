@@ -3,11 +3,15 @@
  * Receive paths that need the kernel's help.  devmem: prepare the NIC
  * (header split, RSS, flow rule; journaled), bind the provider's dma-buf to
  * the chosen RX queues, then one recvmsg(MSG_SOCK_DEVMEM) source per flow.
+ * zcrx: the same NIC preparation, then an io_uring with the queue and the
+ * provider's memory registered as its area, created on the flow's thread
+ * (the ring is SINGLE_ISSUER).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "devmem_rx.h"
+#include "zcrx.h"
 #include "nic.h"
 #include "role.h"
 #include "run.h"
@@ -68,13 +72,61 @@ static int devmem_setup(struct ncd_rx_path *p, const struct ncd_opts *o,
 	return 0;
 }
 
+struct zcrx_path {
+	struct ncd_nic nic;
+	struct ncd_zcrx z;
+	int z_open;
+};
+
+static int zcrx_open(struct ncd_rx_path *p, struct ncd_flow *f, int fd,
+		     struct ncd_mem *m, struct ncd_frag_source *src)
+{
+	struct zcrx_path *zp = p->priv;
+	int ret;
+
+	ret = ncd_zcrx_open(&zp->z, zp->nic.ifindex, zp->nic.queues[0], m, 0);
+	if (ret)
+		return ret;
+	zp->z_open = 1;
+	return ncd_zcrx_source_open(src, &zp->z, fd);
+}
+
+static void zcrx_teardown(struct ncd_rx_path *p)
+{
+	struct zcrx_path *zp = p->priv;
+
+	if (zp->z_open)
+		ncd_zcrx_close(&zp->z);
+	ncd_nic_restore(&zp->nic);
+	free(zp);
+	p->priv = NULL;
+}
+
+static int zcrx_setup(struct ncd_rx_path *p, const struct ncd_opts *o)
+{
+	struct zcrx_path *zp;
+
+	if (o->flows != 1) {
+		/* one registered queue and one area per run: a second flow
+		 * would need its own queue and its own memory */
+		fprintf(stderr, "ncdevmem: --zcrx receives one flow per run: drop -P %u\n",
+			o->flows);
+		return -EINVAL;
+	}
+	zp = calloc(1, sizeof(*zp));
+	if (!zp)
+		return -ENOMEM;
+	p->priv = zp;
+	p->teardown = zcrx_teardown;
+	p->open_source = zcrx_open;
+	return ncd_nic_prepare_rx(&zp->nic, o);
+}
+
 int ncd_rx_path_setup(struct ncd_rx_path *p, const struct ncd_opts *o,
 		      struct ncd_mem *m)
 {
 	p->o = o;
 	if (o->mode == NCD_MODE_DEVMEM)
 		return devmem_setup(p, o, m);
-	fprintf(stderr, "ncdevmem: --mode %s is not available in this build: use --copy or --devmem\n",
-		ncd_mode_name(o->mode));
-	return -EOPNOTSUPP;
+	return zcrx_setup(p, o);
 }
