@@ -51,6 +51,13 @@ check:
 	$(MAKE) tests
 	B=$(B) tests/run.sh
 
+# VM tier (root): Debian 6.12 under qemu TCG with a devmem-capable netdevsim;
+# see tests/vm/README.md.  Packages cached in NCD_VM_CACHE.
+check-vm:
+	tests/vm/run.sh
+
+.PHONY: check-vm
+
 install: $(B)/ncdevmem
 	install -D -m 0755 $(B)/ncdevmem $(DESTDIR)$(PREFIX)/bin/ncdevmem
 

@@ -1,0 +1,200 @@
+#!/bin/bash
+# VM test tier: boots Debian's Linux 6.12 under qemu (TCG) with an extended
+# netdevsim that can do devmem RX, and runs the guest checks in
+# tests/vm/guest/init.  See tests/vm/README.md.
+#
+#   tests/vm/run.sh            (or: make check-vm)
+#
+# Environment:
+#   NCD_VM_CACHE    where packages, unpacked trees and built modules are kept
+#                   (default /var/cache/ncdevmem-vm; outside the repo)
+#   NCD_VM_TIMEOUT  hard limit for the VM run in seconds (default 300)
+#   NCD_VM_KEEP=1   keep going after a failed prerequisite build where possible
+#   NCD_VM_BUILD    work directory in the repo (default build-vm)
+#
+# Output: the guest's PASS/FAIL lines, then "N passed, N failed".  Exit 0 only
+# if every expected check printed PASS and the guest printed VM-DONE.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+# One pinned kernel build; if the archive dropped it, the newest 6.12.
+KVER_PIN=6.12.117-1~deb12u1
+CACHE=${NCD_VM_CACHE:-/var/cache/ncdevmem-vm}
+W=${NCD_VM_BUILD:-build-vm}
+SB=build-vm-static			# static build of the project
+TIMEOUT=${NCD_VM_TIMEOUT:-300}
+T0=$(date +%s.%N)
+
+# Checks the guest must report as PASS, in order.
+EXPECTED="guest-boot udmabuf-device nsim-load nsim-link testbed-bind testbed-devmem-rx
+udmabuf-alloc udmabuf-limit udmabuf-mmap-sync udmabuf-validate
+bind-rx-ok bind-rx-range bind-rx-busy bind-rx-unbind-on-close bind-rx-virtual-refused
+devmem-rx-64M devmem-rx-tokens devmem-rx-binding-gone devmem-rx-nic-restored devmem-rx-corrupt devmem-rx-missteered
+kernel-clean"
+
+die() { echo "check-vm: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+step() { printf 'check-vm: [%5.1fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
+
+# ------------------------------------------------------------ host tools
+need_pkgs=()
+command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
+dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
+command -v cpio >/dev/null || need_pkgs+=(cpio)
+command -v xz >/dev/null || need_pkgs+=(xz-utils)
+command -v patch >/dev/null || need_pkgs+=(patch)
+command -v bc >/dev/null || need_pkgs+=(bc)
+command -v gcc >/dev/null || need_pkgs+=(gcc)
+command -v make >/dev/null || need_pkgs+=(make)
+for a in libnl-3.a libnl-genl-3.a liburing.a; do
+	[ -f /usr/lib/x86_64-linux-gnu/$a ] || need_pkgs+=(libnl-3-dev libnl-genl-3-dev liburing-dev)
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+	echo "check-vm: installing ${need_pkgs[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null 2>&1 || {
+		apt-get update >/dev/null && apt-get install -y --no-install-recommends \
+			"${need_pkgs[@]}" >/dev/null; } || die "cannot install ${need_pkgs[*]}"
+fi
+BUSYBOX=$(command -v busybox-static 2>/dev/null || echo /bin/busybox)
+[ -x "$BUSYBOX" ] || die "no static busybox"
+
+# ------------------------------------------------------------ kernel packages
+abi_of() { local v=${1%%-*}; echo "$v+deb12"; }	# 6.12.117-1~deb12u1 -> 6.12.117+deb12
+pkgs_of() {	# version -> package=version list
+	local a; a=$(abi_of "$1")
+	echo "linux-image-$a-amd64-unsigned=$1 linux-headers-$a-amd64=$1" \
+	     "linux-headers-$a-common=$1 linux-kbuild-$a=$1 linux-source-6.12=$1"
+}
+have_debs() { [ -f "$CACHE/deb-$1/.complete" ]; }
+
+KVER=$KVER_PIN
+if ! have_debs "$KVER"; then
+	if ! apt-cache madison linux-source-6.12 2>/dev/null | grep -q " $KVER_PIN "; then
+		apt-get update >/dev/null 2>&1
+	fi
+	if ! apt-cache madison linux-source-6.12 2>/dev/null | grep -q " $KVER_PIN "; then
+		KVER=$(apt-cache madison linux-source-6.12 2>/dev/null | awk '{print $3}' | sort -V | tail -1)
+		[ -n "$KVER" ] || die "apt-cache madison offers no linux-source-6.12 (bookworm-security in sources.list?)"
+		echo "check-vm: pinned $KVER_PIN is gone, using newest 6.12: $KVER"
+	fi
+fi
+ABI=$(abi_of "$KVER")
+KREL=$ABI-amd64
+DEBS=$CACHE/deb-$KVER
+TREE=$CACHE/root-$KVER
+mkdir -p "$DEBS" || die "cannot create $DEBS (set NCD_VM_CACHE)"
+if ! have_debs "$KVER"; then
+	step "downloading kernel packages $KVER (~280 MB)"
+	( cd "$DEBS" && apt-get download $(pkgs_of "$KVER") >/dev/null 2>"$DEBS/download.log" ) \
+		|| { cat "$DEBS/download.log" >&2; die "apt-get download failed"; }
+	touch "$DEBS/.complete"
+fi
+if [ ! -f "$TREE/.complete" ]; then
+	step "unpacking packages"
+	rm -rf "$TREE" && mkdir -p "$TREE"
+	for d in "$DEBS"/*.deb; do dpkg -x "$d" "$TREE" || die "dpkg -x $d"; done
+	# the headers' Makefile includes the -common tree by absolute path
+	sed -i "s#^include /usr/src/#include $TREE/usr/src/#" "$TREE/usr/src/linux-headers-$KREL/Makefile"
+	tar -xJf "$TREE/usr/src/linux-source-6.12.tar.xz" -C "$TREE" \
+		linux-source-6.12/drivers/net/netdevsim || die "extracting netdevsim source"
+	rm -f "$TREE/usr/src/linux-source-6.12.tar.xz"
+	touch "$TREE/.complete"
+fi
+KDIR=$TREE/usr/src/linux-headers-$KREL
+VMLINUZ=$TREE/boot/vmlinuz-$KREL
+[ -f "$VMLINUZ" ] && [ -d "$KDIR" ] || die "unpacked tree incomplete: $TREE"
+
+# ------------------------------------------------------------ netdevsim
+PATCH=$ROOT/tests/vm/netdevsim/devmem.patch
+KEY=$(sha256sum "$PATCH" | cut -c1-16)
+MOD=$CACHE/netdevsim-$KREL-$KEY.ko
+if [ ! -f "$MOD" ]; then
+	step "building extended netdevsim (patch $KEY)"
+	rm -rf "$W/netdevsim" && mkdir -p "$W" && cp -r "$TREE/linux-source-6.12/drivers/net/netdevsim" "$W/netdevsim"
+	( cd "$W/netdevsim" && patch -p1 -s <"$PATCH" ) || die "devmem.patch does not apply to $KVER"
+	make -C "$KDIR" M="$ROOT/$W/netdevsim" CONFIG_DEBUG_INFO_BTF_MODULES= -j"$(nproc)" modules \
+		>"$W/netdevsim.log" 2>&1 || { tail -30 "$W/netdevsim.log" >&2; die "netdevsim build failed"; }
+	cp "$W/netdevsim/netdevsim.ko" "$MOD.tmp" && mv "$MOD.tmp" "$MOD"
+fi
+
+# ------------------------------------------------------------ static binaries
+# Static builds of the project and of the guest test programs.  A program
+# that cannot be built yet is recorded in /build-status and its checks FAIL
+# in the guest with that reason (never skipped silently).
+step "building static ncdevmem and guest programs"
+mkdir -p "$W"
+STATUS=$W/build-status
+: >"$STATUS"
+STATIC_LIBS="$(pkg-config --static --libs libnl-3.0 libnl-genl-3.0 liburing) -ldl -lm -pthread"
+if ! CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B=$SB LDLIBS="$STATIC_LIBS" \
+	"$SB/libncd.a" >"$W/static-lib.log" 2>&1; then
+	echo "libncd.a $(grep -m1 -E 'error|Error' "$W/static-lib.log")" >>"$STATUS"
+fi
+if ! CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B=$SB LDLIBS="$STATIC_LIBS" \
+	"$SB/ncdevmem" >"$W/static-ncdevmem.log" 2>&1; then
+	echo "ncdevmem static build failed: $(grep -m1 -E 'error|undefined|No rule' "$W/static-ncdevmem.log")" >>"$STATUS"
+fi
+GCC_GUEST="gcc -O2 -g -static -std=gnu11 -Wall -D_GNU_SOURCE -I. $(pkg-config --cflags libnl-3.0 libnl-genl-3.0)"
+$GCC_GUEST -o "$W/vm_testbed" tests/vm/guest/vm_testbed.c >"$W/vm_testbed.log" 2>&1 \
+	|| { cat "$W/vm_testbed.log" >&2; die "vm_testbed does not build"; }
+for p in vm_udmabuf vm_bind; do
+	if ! $GCC_GUEST -o "$W/$p" tests/vm/guest/$p.c "$SB/libncd.a" $STATIC_LIBS >"$W/$p.log" 2>&1; then
+		rm -f "$W/$p"
+		echo "$p $(grep -m1 -E 'error|undefined reference' "$W/$p.log" | sed 's#.*/##')" >>"$STATUS"
+	fi
+done
+sed 's/^/check-vm: not built: /' "$STATUS"
+
+# ------------------------------------------------------------ initramfs
+step "building initramfs"
+IR=$W/initramfs
+rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
+cp "$BUSYBOX" "$IR/bin/busybox"
+cp tests/vm/guest/init "$IR/init" && chmod 755 "$IR/init"
+cp "$W/vm_testbed" "$IR/bin/"
+for p in vm_udmabuf vm_bind; do [ -x "$W/$p" ] && cp "$W/$p" "$IR/bin/"; done
+[ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
+[ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
+cp "$STATUS" "$IR/build-status"
+cp "$MOD" "$IR/lib/netdevsim.ko"
+xz -dc "$(find "$TREE/lib/modules/$KREL" -name 'psample.ko.xz')" >"$IR/lib/psample.ko" || die "psample.ko"
+( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
+
+# ------------------------------------------------------------ boot
+step "booting $KREL under qemu TCG (timeout ${TIMEOUT}s)"
+LOG=$W/console.log
+timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$VMLINUZ" -initrd "$W/initramfs.cpio" \
+	-append "console=ttyS0 quiet panic=-1" </dev/null 2>&1 | tr -d '\r' | tee "$LOG" | grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
+QRC=${PIPESTATUS[0]}
+step "guest finished (qemu rc=$QRC)"
+
+# ------------------------------------------------------------ verdict
+pass=0 failn=0
+for c in $EXPECTED; do
+	if grep -qx "PASS $c" "$LOG"; then
+		pass=$((pass + 1))
+	elif grep -q "^FAIL $c:" "$LOG"; then
+		failn=$((failn + 1))
+	else
+		failn=$((failn + 1)); echo "FAIL $c: no result on the console"
+	fi
+done
+# FAIL lines for checks not in the list count too
+extra=$(grep "^FAIL " "$LOG" | cut -d: -f1 | cut -d' ' -f2 | while read -r c; do
+	case " $(echo $EXPECTED) " in *" $c "*) ;; *) echo "$c";; esac; done | wc -l)
+failn=$((failn + extra))
+if ! grep -qx "VM-DONE" "$LOG"; then
+	failn=$((failn + 1))
+	if [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
+		echo "FAIL vm-done: VM timed out after ${TIMEOUT}s (console: $LOG)"
+	else
+		echo "FAIL vm-done: guest never printed VM-DONE (qemu rc=$QRC, console: $LOG)"
+		tail -n 20 "$LOG" | sed 's/^/    | /'
+	fi
+fi
+step "done"
+echo "$pass passed, $failn failed"
+[ $failn -eq 0 ]
