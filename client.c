@@ -26,6 +26,7 @@ struct client {
 	struct ncd_mem mem;	/* devmem TX: the pattern in the dma-buf */
 	struct ncd_nic nic;	/* devmem TX: bind-tx, restored at exit */
 	int devmem;
+	char *stdin_buf;	/* no pattern: stdin is read into this */
 };
 
 static int flow_stopped(struct ncd_flow *f)
@@ -86,35 +87,35 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 }
 
 /*
- * devmem TX of stdin: each chunk is copied into the dma-buf at offset 0 and
- * sent from there, after the previous send's zerocopy completions are in.
+ * Like nc: send stdin.  Copy mode sends straight from @buf; devmem TX stages
+ * each chunk into the dma-buf at offset 0, after the previous chunk's
+ * zerocopy completions are in, and sends from there.
  */
-static void send_stdin_devmem(struct ncd_flow *f, struct client *c,
-			      struct ncd_tx_sink *sink)
+static void send_stdin(struct ncd_flow *f, struct client *c,
+		       struct ncd_tx_sink *sink, char *buf)
 {
-	char *buf = malloc(TX_CHUNK);
 	uint64_t total = 0;
 	ssize_t n;
-	long w;
+	long w = 0;
 
-	if (!buf) {
-		ncd_flow_error(f, "out of memory");
-		return;
-	}
 	while (!flow_stopped(f) && (n = read(STDIN_FILENO, buf, TX_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || (w = sink->finish(sink)) ||
-		    (w = c->mem.ops->copy_in(&c->mem, 0, buf, n))) {
-			ncd_flow_error(f, "stdin to the dma-buf failed: %s",
-				       strerror(n < 0 ? errno : (int)-w));
-			break;
+		if (n < 0) {
+			ncd_flow_error(f, "reading stdin failed: %s", strerror(errno));
+			return;
+		}
+		if (c->devmem && ((w = sink->finish(sink)) ||
+				  (w = c->mem.ops->copy_in(&c->mem, 0, buf, n)))) {
+			ncd_flow_error(f, "stdin to the dma-buf failed: %s", strerror(-w));
+			return;
 		}
 		for (ssize_t done = 0; done < n; done += w) {
 			w = sink->send(sink, done, n - done);
 			if (w < 0) {
-				ncd_flow_error(f, "devmem send failed: %s", strerror(-w));
-				goto out;
+				if (!flow_stopped(f))
+					ncd_flow_error(f, "send failed: %s", strerror(-w));
+				return;
 			}
 			total += w;
 			atomic_store(&f->st->bytes, total);
@@ -123,44 +124,6 @@ static void send_stdin_devmem(struct ncd_flow *f, struct client *c,
 	if ((w = sink->finish(sink)))
 		ncd_flow_error(f, "waiting for send completions failed: %s",
 			       strerror(-w));
-out:
-	free(buf);
-}
-
-static void send_stdin(struct ncd_flow *f, int fd)
-{
-	char *buf = malloc(TX_CHUNK);
-	uint64_t total = 0;
-	ssize_t n, w;
-
-	if (!buf) {
-		ncd_flow_error(f, "out of memory");
-		return;
-	}
-	while (!flow_stopped(f) && (n = read(STDIN_FILENO, buf, TX_CHUNK)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ncd_flow_error(f, "reading stdin failed: %s", strerror(errno));
-			break;
-		}
-		for (ssize_t done = 0; done < n; done += w) {
-			w = send(fd, buf + done, n - done, MSG_NOSIGNAL);
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w < 0) {
-				if (!flow_stopped(f))
-					ncd_flow_error(f, "send failed: %s", strerror(errno));
-				goto out;
-			}
-			total += w;
-			atomic_store(&f->st->bytes, total);
-		}
-	}
-out:
-	free(buf);
 }
 
 /* Half-close and wait for the receiver to finish, so every byte counted
@@ -172,6 +135,21 @@ static void drain(int fd)
 	shutdown(fd, SHUT_WR);
 	while (recv(fd, b, sizeof(b), 0) > 0)
 		;
+}
+
+static int open_sink(struct ncd_flow *f, struct client *c, int fd,
+		     struct ncd_tx_sink *sink)
+{
+	int ret;
+
+	if (!c->devmem)
+		return ncd_copy_sink_open(sink, fd, c->payload ? (const void *)c->payload
+						       : c->stdin_buf);
+	ret = ncd_devmem_sink_open(sink, fd, c->nic.tx_dmabuf_id,
+				   f->run->o->tx_chunk);
+	if (ret)
+		ncd_flow_error(f, "devmem TX set-up failed: %s", strerror(-ret));
+	return ret;
 }
 
 static void client_flow(struct ncd_flow *f)
@@ -189,25 +167,12 @@ static void client_flow(struct ncd_flow *f)
 		return;
 	}
 	ncd_flow_begin(f, fd);
-	if (c->devmem) {
-		int ret = ncd_devmem_sink_open(&sink, fd, c->nic.tx_dmabuf_id,
-					       o->tx_chunk);
-
-		if (ret) {
-			ncd_flow_error(f, "devmem TX set-up failed: %s", strerror(-ret));
-		} else {
-			if (o->pat.kind != NCD_PAT_NONE)
-				send_pattern(f, c, &sink);
-			else
-				send_stdin_devmem(f, c, &sink);
-			sink.close(&sink);
-		}
-	} else if (c->payload) {
-		ncd_copy_sink_open(&sink, fd, c->payload);
-		send_pattern(f, c, &sink);
+	if (open_sink(f, c, fd, &sink) == 0) {
+		if (o->pat.kind != NCD_PAT_NONE)
+			send_pattern(f, c, &sink);
+		else
+			send_stdin(f, c, &sink, c->stdin_buf);
 		sink.close(&sink);
-	} else {
-		send_stdin(f, fd);
 	}
 	drain(fd);
 	atomic_store(&f->run->fds[f->idx], -1);
@@ -268,6 +233,8 @@ static int devmem_setup(struct client *c, const struct ncd_opts *o)
 
 static int make_payload(struct client *c, const struct ncd_opts *o)
 {
+	if (o->pat.kind == NCD_PAT_NONE && !(c->stdin_buf = malloc(TX_CHUNK)))
+		return -ENOMEM;
 	if (o->mode == NCD_MODE_DEVMEM)
 		return devmem_setup(c, o);
 	if (o->pat.kind == NCD_PAT_NONE)
@@ -289,6 +256,7 @@ static void client_teardown(struct client *c)
 		ncd_nic_restore(&c->nic);
 		ncd_mem_close(&c->mem);
 	}
+	free(c->stdin_buf);
 	free(c->payload);
 }
 

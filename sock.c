@@ -34,18 +34,27 @@ int ncd_resolve(const char *host, uint16_t port, struct sockaddr_in6 *sa)
 	return 0;
 }
 
+/* Resolve @host:@port into @sa and open a TCP socket for it. */
+static int tcp_socket(const char *host, uint16_t port, struct sockaddr_in6 *sa)
+{
+	int fd;
+
+	if (ncd_resolve(host, port, sa))
+		return -1;
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fprintf(stderr, "ncdevmem: socket: %s: check ulimit -n\n", strerror(errno));
+	return fd;
+}
+
 int ncd_listen(const char *host, uint16_t port, int backlog)
 {
 	struct sockaddr_in6 sa;
 	int one = 1, fd;
 
-	if (ncd_resolve(host, port, &sa))
+	fd = tcp_socket(host, port, &sa);
+	if (fd < 0)
 		return -1;
-	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		perror("ncdevmem: socket");
-		return -1;
-	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		fprintf(stderr, "ncdevmem: listening on %s port %u failed: %s: %s\n",
@@ -86,13 +95,9 @@ int ncd_connect(const char *host, uint16_t port, const char *src,
 	struct sockaddr_in6 sa;
 	int fd;
 
-	if (ncd_resolve(host, port, &sa))
+	fd = tcp_socket(host, port, &sa);
+	if (fd < 0)
 		return -1;
-	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		perror("ncdevmem: socket");
-		return -1;
-	}
 	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 				 strlen(ifname) + 1)) {
 		fprintf(stderr, "ncdevmem: SO_BINDTODEVICE %s failed: %s: check -f\n",
