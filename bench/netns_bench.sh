@@ -8,25 +8,30 @@
 # every run's JSON stays under DIR/runs/.
 #
 # usage: bench/netns_bench.sh [--runs N] [--time S] [--flows "1 2"] [--out DIR]
+#        [--report-only]   (rebuild bench.md/json from DIR/runs, run nothing)
 # This measures the host stack over veth on this machine, not a NIC.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUNS=3 TIME=3 FLOWS="1 2" OUT=
+RUNS=3 TIME=3 FLOWS="1 2" OUT= REPORT_ONLY=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) RUNS=$2; shift ;;
 	--time) TIME=$2; shift ;;
 	--flows) FLOWS=$2; shift ;;
 	--out) OUT=$2; shift ;;
-	-h|--help) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--report-only) REPORT_ONLY=1 ;;
+	-h|--help) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "netns_bench: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
 done
-[ "$(id -u)" -eq 0 ] || { echo "netns_bench: needs root (network namespaces)" >&2; exit 4; }
+[ "$REPORT_ONLY" = 1 ] && [ -z "$OUT" ] && { echo "netns_bench: --report-only needs --out DIR" >&2; exit 2; }
 [ -n "$OUT" ] || OUT=$ROOT/results/$(date +%Y-%m-%dT%H%M)-netns-bench
 mkdir -p "$OUT/runs" || exit 1
 OUT=$(cd "$OUT" && pwd)
+rc=0
+if [ "$REPORT_ONLY" = 0 ]; then
+[ "$(id -u)" -eq 0 ] || { echo "netns_bench: needs root (network namespaces)" >&2; exit 4; }
 
 "$ROOT/scripts/deps.sh" || true
 export NCD_NO_DEPS=1
@@ -42,7 +47,6 @@ else
 	echo "netns_bench: could not build bench_validate" >&2
 fi
 
-rc=0
 for ((r = 1; r <= RUNS; r++)); do
 	for f in $FLOWS; do
 		echo "netns_bench: run $r/$RUNS, $f flow(s): ncdevmem --validate + iperf3" >&2
@@ -56,6 +60,7 @@ for ((r = 1; r <= RUNS; r++)); do
 			{ rc=1; tail -n 5 "$OUT/runs/r$r-novalidate-P$f.log" >&2; }
 	done
 done
+fi
 
 MACHINE="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 python3 - "$OUT" "$RUNS" "$TIME" "$FLOWS" "$MACHINE" <<'PY'
@@ -102,6 +107,11 @@ for f, d in data.items():
         f2(ratio(a, b), 3), f2(d["median_validate_cpu_s_per_gb"], 4),
         f2(d["median_novalidate_cpu_s_per_gb"], 4),
         "ok (%d/%d)" % (runs, runs) if ok else "FAILED: %s" % d["validation"]))
+lines += ["", "Per-run Gb/s (validate / no validation / iperf3):", ""]
+for f, d in data.items():
+    lines.append("- %s flow(s): %s / %s / %s" % (f, *(
+        ", ".join(f2(x) for x in d[k]) for k in
+        ("validate_gbps", "novalidate_gbps", "iperf3_gbps"))))
 table = "\n".join(lines)
 bv = ""
 p = os.path.join(out, "bench_validate.txt")

@@ -340,7 +340,7 @@ if [ -n "$TD_PID" ]; then
 	wait_bounded "$TD_PID" 10
 	pat=(--pattern offset)
 	python3 "$ROOT/scripts/lib/pcap_payload.py" "$OUT/capture.pcap" --port "$PORT" \
-		--mode "$MODE" "${pat[@]}" --json "$OUT/capture.json" ||
+		--mode "$MODE" "${pat[@]}" --json "$OUT/capture.json" >/dev/null ||
 		log "capture analysis failed"
 fi
 
