@@ -49,6 +49,8 @@ Run:
   --label L            results label (default MODE-MEM-FLOWS)
   --out DIR            results directory (default results/<date>-<label>)
   --ncdevmem PATH      local binary (default: build/ncdevmem, built with make)
+  --server-args "A"    extra ncdevmem server arguments (word-split)
+  --client-args "A"    extra ncdevmem client arguments, e.g. "--corrupt-at 4096"
   -h, --help           this text
 
 Exit: 0 all sides ok (and validation passed), 1 a side failed or validation
@@ -72,6 +74,7 @@ MODE=copy MEM=host FLOWS=2 TIME=5 VALIDATE=1 PORT=5291
 CAPTURE=0 CAPTURE_COUNT=200 IPERF=1 LABEL= OUT=
 NCDEVMEM=${NCDEVMEM:-}
 REMOTE_NCDEVMEM=
+XSRV= XCLI=
 
 need_arg() { [ $# -ge 2 ] || usage_err "$1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -97,6 +100,8 @@ while [ $# -gt 0 ]; do
 	--label) need_arg "$@"; LABEL=$2; shift ;;
 	--out) need_arg "$@"; OUT=$2; shift ;;
 	--ncdevmem) need_arg "$@"; NCDEVMEM=$2; shift ;;
+	--server-args) need_arg "$@"; XSRV=$2; shift ;;
+	--client-args) need_arg "$@"; XCLI=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage_err "unknown argument: $1" ;;
 	esac
@@ -258,6 +263,11 @@ wait_listen() {
 	return 1
 }
 
+# run_fg CMD...: run CMD in the background and wait for it, so an INT/TERM
+# trap runs at once (bash defers traps until a foreground child ends) and
+# the cleanup stops CMD.
+run_fg() { "$@" & local p=$!; PIDS+=("$p"); wait "$p"; }
+
 # wait_bounded PID SECONDS: wait for PID; SIGINT then SIGKILL past the bound.
 # Returns its exit status.
 wait_bounded() {
@@ -291,6 +301,10 @@ if [ "$MODE" != copy ]; then
 	SRV_ARGS+=(-f "$NETIF" -c "$REMOTE_ADDR")
 	CLI_ARGS+=(-c "$REMOTE_ADDR")
 fi
+# shellcheck disable=SC2206
+SRV_ARGS+=($XSRV)
+# shellcheck disable=SC2206
+CLI_ARGS+=($XCLI)
 
 # --- capture (optional) -------------------------------------------------------
 TD_PID=
@@ -316,20 +330,21 @@ lrun timeout -k 5 "$LIMIT" "$NCDEVMEM" "${SRV_ARGS[@]}" \
 SRV_PID=$!
 PIDS+=("$SRV_PID")
 printf '%q ' "${LPFX[@]}" "$NCDEVMEM" "${SRV_ARGS[@]}" >"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
-if ! wait_listen "$PORT" "$SRV_PID"; then
-	cat "$OUT/ncdevmem-server.err" >&2
-	die "ncdevmem server did not start listening on port $PORT"
-fi
-printf 'remote: %q ' "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}" >>"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
-if [ "$REMOTE_TYPE" = netns ]; then
-	timeout -k 5 "$LIMIT" "${RPFX[@]}" "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}" \
-		>"$OUT/ncdevmem-client.json" 2>"$OUT/ncdevmem-client.err"
+NCD_CLI_RC=
+if wait_listen "$PORT" "$SRV_PID"; then
+	printf 'remote: %q ' "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}" >>"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
+	if [ "$REMOTE_TYPE" = netns ]; then
+		run_fg timeout -k 5 "$LIMIT" "${RPFX[@]}" "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}" \
+			>"$OUT/ncdevmem-client.json" 2>"$OUT/ncdevmem-client.err"
+	else
+		run_fg timeout -k 5 "$LIMIT" "${SSH[@]}" -- "$(printf '%q ' "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}")" \
+			>"$OUT/ncdevmem-client.json" 2>"$OUT/ncdevmem-client.err"
+	fi
+	NCD_CLI_RC=$?
+	[ "$NCD_CLI_RC" = 0 ] || { log "ncdevmem client exit $NCD_CLI_RC:"; tail -n 5 "$OUT/ncdevmem-client.err" >&2; }
 else
-	timeout -k 5 "$LIMIT" "${SSH[@]}" -- "$(printf '%q ' "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}")" \
-		>"$OUT/ncdevmem-client.json" 2>"$OUT/ncdevmem-client.err"
+	log "ncdevmem server did not start listening on port $PORT; client not run"
 fi
-NCD_CLI_RC=$?
-[ "$NCD_CLI_RC" = 0 ] || { log "ncdevmem client exit $NCD_CLI_RC:"; tail -n 5 "$OUT/ncdevmem-client.err" >&2; }
 # Client gone: the server ends once its flows close (bounded).
 wait_bounded "$SRV_PID" 30
 NCD_SRV_RC=$?
@@ -355,10 +370,10 @@ if [ "$IPERF" = 1 ]; then
 	ICLI=(iperf3 -c "$LOCAL_ADDR" -B "$REMOTE_ADDR" -p "$IPORT" -P "$FLOWS" -t "$TIME" -i "$INTERVAL" -J)
 	printf 'remote: %q ' "${ICLI[@]}" >>"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
 	if [ "$REMOTE_TYPE" = netns ]; then
-		timeout -k 5 "$LIMIT" "${RPFX[@]}" "${ICLI[@]}" \
+		run_fg timeout -k 5 "$LIMIT" "${RPFX[@]}" "${ICLI[@]}" \
 			>"$OUT/iperf3-client.json" 2>"$OUT/iperf3-client.err"
 	else
-		timeout -k 5 "$LIMIT" "${SSH[@]}" -- "$(printf '%q ' "${ICLI[@]}")" \
+		run_fg timeout -k 5 "$LIMIT" "${SSH[@]}" -- "$(printf '%q ' "${ICLI[@]}")" \
 			>"$OUT/iperf3-client.json" 2>"$OUT/iperf3-client.err"
 	fi
 	IP_CLI_RC=$?

@@ -62,13 +62,17 @@ def plot(d, ncd, ipf, title):
         f.write("# ncdevmem receiver intervals: t_end_s gbps\n")
         for t, g in ncd:
             f.write("%.3f %.4f\n" % (t, g))
+        if not ncd:
+            f.write("nan nan\n")
         f.write("\n\n# iperf3 receiver intervals: t_end_s gbps\n")
         for t, g in ipf:
             f.write("%.3f %.4f\n" % (t, g))
         if not ipf:
             f.write("nan nan\n")
     gp = os.path.join(d, "throughput.gp")
-    plots = ["'throughput.dat' index 0 with linespoints lw 2 title 'ncdevmem'"]
+    plots = []
+    if ncd:
+        plots.append("'throughput.dat' index 0 with linespoints lw 2 title 'ncdevmem'")
     if ipf:
         plots.append("'throughput.dat' index 1 with linespoints lw 2 title 'iperf3'")
     with open(gp, "w") as f:
@@ -78,6 +82,8 @@ def plot(d, ncd, ipf, title):
                 "set xlabel 'time (s)'\nset ylabel 'Gb/s'\n"
                 "set yrange [0:*]\nset grid\nset key bottom right\n"
                 "plot %s\n" % (title.replace('"', "'"), ", ".join(plots)))
+    if not plots:
+        return "no interval data: throughput.png not drawn"
     if not shutil.which("gnuplot"):
         return "gnuplot not installed: throughput.png not drawn"
     r = subprocess.run(["gnuplot", "throughput.gp"], cwd=d,

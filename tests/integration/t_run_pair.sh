@@ -38,3 +38,14 @@ for k in ("Gb/s", "CPU s per GB", "iperf3 Gb/s", "ncdevmem/iperf3"):
     assert float(r[k]) > 0, (k, r[k])
 PY
 ok "run_pair.sh no-arg style"
+
+# A corrupted byte: validation fails, the run exits non-zero, says why, and
+# still cleans up its namespaces.
+NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 --port 5391 \
+	--no-iperf --client-args "--corrupt-at 100000" --out "$TMP/bad" \
+	>"$TMP/bad.out" 2>"$TMP/bad.err" && { cat "$TMP/bad.out" "$TMP/bad.err"; fail "corrupted run exit 0"; }
+assert_contains "$TMP/bad.out" '^FAIL: .*validation failed' "validation failure reported"
+assert_contains "$TMP/bad/summary.md" '\| copy \| host \| 1 \| [0-9.]+ \| [0-9.]+ \| failed \|' "failed in the table"
+after=$(ip netns list | grep -c '^ncd-rp-')
+[ "$after" -le "$before" ] || fail "failed run left network namespaces behind"
+ok "validation failure is a failed run"
