@@ -12,7 +12,7 @@
 # This measures the host stack over veth on this machine, not a NIC.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUNS=3 TIME=3 FLOWS="1 2" OUT= REPORT_ONLY=0
+RUNS=3 TIME=3 FLOWS="1 2" OUT='' REPORT_ONLY=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) RUNS=$2; shift ;;

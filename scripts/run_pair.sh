@@ -65,16 +65,16 @@ log() { echo "$PROG: $*" >&2; }
 
 # --- options --------------------------------------------------------------
 NETIF=${NETIF:-}
-LOCAL_ADDR= REMOTE_ADDR=
+LOCAL_ADDR='' REMOTE_ADDR=''
 REMOTE_TYPE=${REMOTE_TYPE:-}
 REMOTE_ARGS=${REMOTE_ARGS:-}
 LOCAL_NETNS=${LOCAL_NETNS:-}
 IPV6=0
 MODE=copy MEM=host FLOWS=2 TIME=5 VALIDATE=1 PORT=5291
-CAPTURE=0 CAPTURE_COUNT=200 IPERF=1 LABEL= OUT=
+CAPTURE=0 CAPTURE_COUNT=200 IPERF=1 LABEL='' OUT=''
 NCDEVMEM=${NCDEVMEM:-}
 REMOTE_NCDEVMEM=
-XSRV= XCLI=
+XSRV='' XCLI=''
 
 need_arg() { [ $# -ge 2 ] || usage_err "$1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -360,7 +360,7 @@ if [ -n "$TD_PID" ]; then
 fi
 
 # --- iperf3 over the same path ---------------------------------------------------
-IP_SRV_RC= IP_CLI_RC=
+IP_SRV_RC='' IP_CLI_RC=''
 if [ "$IPERF" = 1 ]; then
 	lrun timeout -k 5 "$LIMIT" iperf3 -s -B "$LOCAL_ADDR" -p "$IPORT" -i "$INTERVAL" -1 -J \
 		>"$OUT/iperf3-server.json" 2>"$OUT/iperf3-server.err" &
