@@ -65,10 +65,14 @@ void ncd_pattern_fill(const struct ncd_pattern *p, uint64_t off, void *dst,
 		*d++ = ncd_pattern_byte(p, off++);
 		len--;
 	}
-	for (; len >= 8; len -= 8, off += 8, d += 8) {
-		uint64_t w = offset_word(p, off / 8);
+	/* the word index wraps incrementally: no division per word */
+	for (uint64_t nw = p->period / 8, i = (off / 8) % nw; len >= 8;
+	     len -= 8, off += 8, d += 8) {
+		uint64_t w = ncd_mix64(p->seed + i);
 
 		memcpy(d, &w, 8);	/* little-endian hosts only (x86, arm64) */
+		if (++i == nw)
+			i = 0;
 	}
 	while (len--)
 		*d++ = ncd_pattern_byte(p, off++);
@@ -105,12 +109,15 @@ static uint64_t offset_check(const struct ncd_pattern *p, uint64_t off,
 		head = len;
 	bad += note_bad(p, off, b, head, v);
 	off += head, b += head, len -= head;
-	for (; len >= 8; len -= 8, off += 8, b += 8) {
+	for (uint64_t nw = p->period / 8, i = (off / 8) % nw; len >= 8;
+	     len -= 8, off += 8, b += 8) {
 		uint64_t w;
 
 		memcpy(&w, b, 8);
-		if (w != offset_word(p, off / 8))
+		if (w != ncd_mix64(p->seed + i))
 			bad += note_bad(p, off, b, 8, v);
+		if (++i == nw)
+			i = 0;
 	}
 	return bad + note_bad(p, off, b, len, v);
 }
