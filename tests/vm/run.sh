@@ -30,7 +30,7 @@ T0=$(date +%s.%N)
 EXPECTED="guest-boot udmabuf-device nsim-load nsim-link testbed-bind testbed-devmem-rx
 udmabuf-alloc udmabuf-limit udmabuf-mmap-sync udmabuf-validate
 bind-rx-ok bind-rx-range bind-rx-busy bind-rx-unbind-on-close bind-rx-virtual-refused
-devmem-rx-64M devmem-rx-tokens devmem-rx-binding-gone devmem-rx-nic-restored devmem-rx-corrupt devmem-rx-missteered
+devmem-rx-64M devmem-rx-tokens devmem-rx-binding-gone devmem-rx-nic-restored devmem-rx-corrupt devmem-rx-upstream-pattern devmem-rx-nic-config devmem-rx-missteered
 kernel-clean"
 
 die() { echo "check-vm: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -69,12 +69,15 @@ pkgs_of() {	# version -> package=version list
 have_debs() { [ -f "$CACHE/deb-$1/.complete" ]; }
 
 KVER=$KVER_PIN
+madison() { apt-cache madison linux-source-6.12 2>/dev/null | awk '{print $3}'; }
 if ! have_debs "$KVER"; then
-	if ! apt-cache madison linux-source-6.12 2>/dev/null | grep -q " $KVER_PIN "; then
+	VERS=$(madison)
+	if ! grep -qxF "$KVER_PIN" <<<"$VERS"; then
 		apt-get update >/dev/null 2>&1
+		VERS=$(madison)
 	fi
-	if ! apt-cache madison linux-source-6.12 2>/dev/null | grep -q " $KVER_PIN "; then
-		KVER=$(apt-cache madison linux-source-6.12 2>/dev/null | awk '{print $3}' | sort -V | tail -1)
+	if ! grep -qxF "$KVER_PIN" <<<"$VERS"; then
+		KVER=$(sort -V <<<"$VERS" | tail -1)
 		[ -n "$KVER" ] || die "apt-cache madison offers no linux-source-6.12 (bookworm-security in sources.list?)"
 		echo "check-vm: pinned $KVER_PIN is gone, using newest 6.12: $KVER"
 	fi
