@@ -9,6 +9,7 @@
  *                            extack "designated queue already memory provider bound"
  *   bind-rx-unbind-on-close  ncd_nl_close() of the binding socket: queue-get
  *                            shows no dmabuf on any queue
+ *   bind-rx-bad-fd           an fd that is not open: -EBADF, nothing bound
  */
 #include <errno.h>
 #include <net/if.h>
@@ -119,6 +120,16 @@ int main(int argc, char **argv)
 	if (d != 0 && !why[0])
 		snprintf(why, sizeof(why), "queue 1 still shows dmabuf %ld after ncd_nl_close", d);
 	result("bind-rx-unbind-on-close", d ? why : NULL);
+
+	ret = ncd_nl_bind_rx(&b, ifindex, 1000, &q, 1, 0, &id);
+	why[0] = 0;
+	d = queue_dmabuf(ifindex, 1, why, sizeof(why));
+	if (ret != -EBADF || d)
+		snprintf(why, sizeof(why), "fd 1000 (not open): ret=%d (%s), want -EBADF; queue 1 dmabuf %ld; err='%s'",
+			 ret, strerror(-ret), d, b.err);
+	else
+		printf("    | %s\n", b.err);
+	result("bind-rx-bad-fd", ret != -EBADF || d ? why : NULL);
 
 	ncd_nl_close(&b);
 	ncd_mem_close(&m);
