@@ -87,6 +87,8 @@ KREL=$ABI-amd64
 DEBS=$CACHE/deb-$KVER
 TREE=$CACHE/root-$KVER
 mkdir -p "$DEBS" || die "cannot create $DEBS (set NCD_VM_CACHE)"
+# one run at a time fills the cache
+exec 9>"$CACHE/.lock" && flock 9
 if ! have_debs "$KVER"; then
 	step "downloading kernel packages $KVER (~280 MB)"
 	( cd "$DEBS" && apt-get download $(pkgs_of "$KVER") >/dev/null 2>"$DEBS/download.log" ) \
@@ -120,6 +122,7 @@ if [ ! -f "$MOD" ]; then
 		>"$W/netdevsim.log" 2>&1 || { tail -30 "$W/netdevsim.log" >&2; die "netdevsim build failed"; }
 	cp "$W/netdevsim/netdevsim.ko" "$MOD.tmp" && mv "$MOD.tmp" "$MOD"
 fi
+exec 9>&-
 
 # ------------------------------------------------------------ static binaries
 # Static builds of the project and of the guest test programs.  A program
@@ -170,7 +173,7 @@ LOG=$W/console.log
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$VMLINUZ" -initrd "$W/initramfs.cpio" \
-	-append "console=ttyS0 quiet panic=-1" </dev/null 2>&1 | tr -d '\r' | tee "$LOG" | grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
+	-append "console=ttyS0 quiet panic=-1" </dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$LOG" | grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
 QRC=${PIPESTATUS[0]}
 step "guest finished (qemu rc=$QRC)"
 
