@@ -40,16 +40,47 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libncd.a $(wildcard tests/unit/*.h) 
 $(B)/tests/%: tests/helpers/%.c $(B)/libncd.a | $(B)/tests
 	$(CC) $(CFLAGS) -I. $(LDFLAGS) -o $@ $< $(B)/libncd.a $(LDLIBS)
 
-$(B) $(B)/tests:
+$(B) $(B)/tests $(B)/fuzz:
 	mkdir -p $@
 
 tests: $(UNIT_BINS) $(HELPER_BINS) $(B)/ncdevmem
 
-# Unit tests, then the integration tests (root: netns, veth), one summary line.
+# Sanitizer and fuzzing builds (docs/reliability.md).  SAN_CC: clang, else cc.
+SAN_CC	?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
+SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_B	?= build-asan
+FUZZ_B	?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_NAMES := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
+export NCD_SAN_ENV := CC=$(SAN_CC) CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)"
+
+$(B)/fuzz/%: tests/fuzz/%.c $(B)/libncd.a | $(B)/fuzz
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -I. $(LDFLAGS) -o $@ $< $(B)/libncd.a $(LDLIBS)
+
+# The whole suite again, built with ASan + UBSan.
+asan-tests:
+	env $(NCD_SAN_ENV) $(MAKE) B=$(ASAN_B) tests
+
+# libFuzzer harnesses (clang only): build-fuzz/fuzz/fuzz_*.
+fuzzers:
+	@command -v clang >/dev/null 2>&1 || { echo "fuzzers: no clang, not built" >&2; exit 0; }; \
+	CC=clang CFLAGS="-O1 -g $(SAN) -fsanitize=fuzzer-no-link" LDFLAGS="$(SAN)" \
+		$(MAKE) B=$(FUZZ_B) $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz/%)
+
+# Each fuzzer for FUZZ_SECONDS; fails on a crash, leak or hang (> 5 s).
+fuzz: fuzzers
+	@rc=0; for f in $(FUZZ_NAMES); do \
+		tests/fuzz/run.sh $(FUZZ_B)/fuzz/$$f $(FUZZ_SECONDS) || rc=1; done; exit $$rc
+
+# Unit + integration tests (root: netns, veth) on the plain build, again on
+# the ASan/UBSan build, valgrind pairs, a short fuzz pass: one summary line.
 check:
 	scripts/deps.sh
 	$(MAKE) tests
-	B=$(B) tests/run.sh
+	$(MAKE) asan-tests
+	$(MAKE) fuzzers
+	B=$(B) ASAN_B=$(ASAN_B) FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) tests/run.sh
 
 # VM tier (root): Debian 6.12 under qemu TCG with a devmem-capable netdevsim;
 # see tests/vm/README.md.  Packages cached in NCD_VM_CACHE.
@@ -64,4 +95,4 @@ install: $(B)/ncdevmem
 clean:
 	rm -rf build build-* ncdevmem
 
-.PHONY: all tests check install clean
+.PHONY: all tests check install clean asan-tests fuzzers fuzz

@@ -97,7 +97,8 @@ int ncd_devmem_parse_cmsgs(struct ncd_devmem_parse *p, const struct msghdr *msg,
 			    (size_t)msg->msg_controllen);
 	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
 		if (cm->cmsg_len < sizeof(*cm) ||
-		    (char *)cm + cm->cmsg_len > (char *)m.msg_control + m.msg_controllen)
+		    cm->cmsg_len > (size_t)((char *)m.msg_control +
+					    m.msg_controllen - (char *)cm))
 			return fail(p, EBADMSG, "truncated cmsg header (cmsg_len %zu): control data is corrupt",
 				    (size_t)cm->cmsg_len);
 		r = one_cmsg(p, cm, frags, &n, max, &bytes);

@@ -56,9 +56,15 @@ static int parse(struct nl_msg *msg, struct nlattr **tb)
 	return genlmsg_parse(nlmsg_hdr(msg), 0, tb, ATTR_MAX, NULL);
 }
 
+/* Short attributes read as @dflt, never past their end. */
 static uint32_t u32_or(struct nlattr *a, uint32_t dflt)
 {
-	return a ? nla_get_u32(a) : dflt;
+	return a && nla_len(a) >= 4 ? nla_get_u32(a) : dflt;
+}
+
+static uint8_t u8_or(struct nlattr *a, uint8_t dflt)
+{
+	return a && nla_len(a) >= 1 ? nla_get_u8(a) : dflt;
 }
 
 static int rings_reply(struct nl_msg *msg, void *arg)
@@ -73,11 +79,11 @@ static int rings_reply(struct nl_msg *msg, void *arg)
 	if (tb[NCD_ETHTOOL_A_RINGS_TCP_DATA_SPLIT]) {
 		r->have_split = 1;
 		r->tcp_data_split =
-			nla_get_u8(tb[NCD_ETHTOOL_A_RINGS_TCP_DATA_SPLIT]);
+			u8_or(tb[NCD_ETHTOOL_A_RINGS_TCP_DATA_SPLIT], 0);
 	}
 	if (tb[NCD_ETHTOOL_A_RINGS_HDS_THRESH]) {
 		r->have_hds = 1;
-		r->hds_thresh = nla_get_u32(tb[NCD_ETHTOOL_A_RINGS_HDS_THRESH]);
+		r->hds_thresh = u32_or(tb[NCD_ETHTOOL_A_RINGS_HDS_THRESH], 0);
 		r->hds_thresh_max =
 			u32_or(tb[NCD_ETHTOOL_A_RINGS_HDS_THRESH_MAX], 0);
 	}
@@ -166,4 +172,12 @@ int ncd_eth_channels_set(struct ncd_nl *nl, int ifindex,
 		msg = NULL;
 	}
 	return ncd_nl_request(nl, msg, "channels-set", NULL, NULL);
+}
+
+/* Both reply parsers on one message (tests/fuzz/fuzz_netlink.c). */
+void ncd_eth_parse_replies(struct nl_msg *msg, struct ncd_rings *r,
+			   struct ncd_channels *c)
+{
+	rings_reply(msg, r);
+	channels_reply(msg, c);
 }

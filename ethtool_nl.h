@@ -46,4 +46,8 @@ static inline int ncd_channels_rx(const struct ncd_channels *c)
 
 const char *ncd_split_name(int v);
 
+/* rings-get and channels-get reply parsers on one message (fuzzing). */
+void ncd_eth_parse_replies(struct nl_msg *msg, struct ncd_rings *r,
+			   struct ncd_channels *c);
+
 #endif

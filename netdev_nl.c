@@ -18,10 +18,16 @@
 
 #define ATTR_MAX 16
 
+/* Attribute readers that never read past a short attribute (0 instead). */
 static uint64_t get_uint(const struct nlattr *a)
 {
 	return nla_len(a) >= 8 ? nla_get_u64((struct nlattr *)a) :
-				 nla_get_u32((struct nlattr *)a);
+	       nla_len(a) >= 4 ? nla_get_u32((struct nlattr *)a) : 0;
+}
+
+static uint32_t get_u32(const struct nlattr *a)
+{
+	return nla_len(a) >= 4 ? nla_get_u32((struct nlattr *)a) : 0;
 }
 
 static int parse(struct nl_msg *msg, struct nlattr **tb)
@@ -97,19 +103,19 @@ static int queue_reply(struct nl_msg *msg, void *arg)
 	if (parse(msg, tb) || !tb[NCD_NETDEV_A_QUEUE_ID])
 		return 0;
 	if (tb[NCD_NETDEV_A_QUEUE_IFINDEX] &&
-	    (int)nla_get_u32(tb[NCD_NETDEV_A_QUEUE_IFINDEX]) != l->ifindex)
+	    (int)get_u32(tb[NCD_NETDEV_A_QUEUE_IFINDEX]) != l->ifindex)
 		return 0;	/* old kernels ignore the dump filter */
 	if (l->n >= l->max)
 		return 0;
 	q = &l->q[l->n++];
 	memset(q, 0, sizeof(*q));
-	q->id = nla_get_u32(tb[NCD_NETDEV_A_QUEUE_ID]);
+	q->id = get_u32(tb[NCD_NETDEV_A_QUEUE_ID]);
 	if (tb[NCD_NETDEV_A_QUEUE_TYPE])
-		q->type = nla_get_u32(tb[NCD_NETDEV_A_QUEUE_TYPE]);
+		q->type = get_u32(tb[NCD_NETDEV_A_QUEUE_TYPE]);
 	if (tb[NCD_NETDEV_A_QUEUE_NAPI_ID])
-		q->napi_id = nla_get_u32(tb[NCD_NETDEV_A_QUEUE_NAPI_ID]);
+		q->napi_id = get_u32(tb[NCD_NETDEV_A_QUEUE_NAPI_ID]);
 	if (tb[NCD_NETDEV_A_QUEUE_DMABUF])
-		q->dmabuf = nla_get_u32(tb[NCD_NETDEV_A_QUEUE_DMABUF]);
+		q->dmabuf = get_u32(tb[NCD_NETDEV_A_QUEUE_DMABUF]);
 	q->io_uring = !!tb[NCD_NETDEV_A_QUEUE_IO_URING];
 	q->xsk = !!tb[NCD_NETDEV_A_QUEUE_XSK];
 	return 0;
@@ -141,13 +147,13 @@ static int napi_reply(struct nl_msg *msg, void *arg)
 	if (parse(msg, tb))
 		return 0;
 	if (tb[NCD_NETDEV_A_NAPI_ID])
-		n->id = nla_get_u32(tb[NCD_NETDEV_A_NAPI_ID]);
+		n->id = get_u32(tb[NCD_NETDEV_A_NAPI_ID]);
 	if (tb[NCD_NETDEV_A_NAPI_IFINDEX])
-		n->ifindex = nla_get_u32(tb[NCD_NETDEV_A_NAPI_IFINDEX]);
+		n->ifindex = get_u32(tb[NCD_NETDEV_A_NAPI_IFINDEX]);
 	if (tb[NCD_NETDEV_A_NAPI_IRQ])
-		n->irq = nla_get_u32(tb[NCD_NETDEV_A_NAPI_IRQ]);
+		n->irq = get_u32(tb[NCD_NETDEV_A_NAPI_IRQ]);
 	if (tb[NCD_NETDEV_A_NAPI_PID])
-		n->pid = nla_get_u32(tb[NCD_NETDEV_A_NAPI_PID]);
+		n->pid = get_u32(tb[NCD_NETDEV_A_NAPI_PID]);
 	return 0;
 }
 
@@ -184,7 +190,7 @@ static int pp_reply(struct nl_msg *msg, void *arg)
 	if (parse(msg, tb) || !tb[NCD_NETDEV_A_PAGE_POOL_ID])
 		return 0;
 	if (tb[NCD_NETDEV_A_PAGE_POOL_IFINDEX])
-		ifindex = nla_get_u32(tb[NCD_NETDEV_A_PAGE_POOL_IFINDEX]);
+		ifindex = get_u32(tb[NCD_NETDEV_A_PAGE_POOL_IFINDEX]);
 	if ((l->ifindex && (int)ifindex != l->ifindex) || l->n >= l->max)
 		return 0;
 	p = &l->pp[l->n++];
@@ -192,11 +198,11 @@ static int pp_reply(struct nl_msg *msg, void *arg)
 	p->id = get_uint(tb[NCD_NETDEV_A_PAGE_POOL_ID]);
 	p->ifindex = ifindex;
 	if (tb[NCD_NETDEV_A_PAGE_POOL_NAPI_ID])
-		p->napi_id = nla_get_u32(tb[NCD_NETDEV_A_PAGE_POOL_NAPI_ID]);
+		p->napi_id = get_u32(tb[NCD_NETDEV_A_PAGE_POOL_NAPI_ID]);
 	if (tb[NCD_NETDEV_A_PAGE_POOL_INFLIGHT])
 		p->inflight = get_uint(tb[NCD_NETDEV_A_PAGE_POOL_INFLIGHT]);
 	if (tb[NCD_NETDEV_A_PAGE_POOL_DMABUF])
-		p->dmabuf = nla_get_u32(tb[NCD_NETDEV_A_PAGE_POOL_DMABUF]);
+		p->dmabuf = get_u32(tb[NCD_NETDEV_A_PAGE_POOL_DMABUF]);
 	p->io_uring = !!tb[NCD_NETDEV_A_PAGE_POOL_IO_URING];
 	return 0;
 }
@@ -269,7 +275,7 @@ static int bind_reply(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[ATTR_MAX + 1];
 
 	if (!parse(msg, tb) && tb[NCD_NETDEV_A_DMABUF_ID])
-		*(uint32_t *)arg = nla_get_u32(tb[NCD_NETDEV_A_DMABUF_ID]);
+		*(uint32_t *)arg = get_u32(tb[NCD_NETDEV_A_DMABUF_ID]);
 	return 0;
 }
 
@@ -311,7 +317,7 @@ static int ops_reply(struct nl_msg *msg, void *arg)
 		if (nla_parse_nested(ot, CTRL_ATTR_OP_MAX, op, NULL) ||
 		    !ot[CTRL_ATTR_OP_ID])
 			continue;
-		uint32_t id = nla_get_u32(ot[CTRL_ATTR_OP_ID]);
+		uint32_t id = get_u32(ot[CTRL_ATTR_OP_ID]);
 
 		if (id < 64)
 			*ops |= 1ULL << id;
@@ -345,7 +351,8 @@ static int link_reply(struct nl_msg *msg, void *arg)
 	if (nla_parse_nested(xt, IFLA_XDP_MAX, tb[IFLA_XDP], NULL))
 		return 0;
 	if (xt[IFLA_XDP_ATTACHED])
-		*(int *)arg = nla_get_u8(xt[IFLA_XDP_ATTACHED]) != 0;
+		*(int *)arg = nla_len(xt[IFLA_XDP_ATTACHED]) >= 1 &&
+			       nla_get_u8(xt[IFLA_XDP_ATTACHED]) != 0;
 	return 0;
 }
 
@@ -371,4 +378,24 @@ int ncd_nl_xdp_attached(int ifindex)
 	err = ncd_nl_request(&rt, msg, "getlink", link_reply, &attached);
 	nl_socket_free(rt.sk);
 	return err ? err : attached;
+}
+
+/* ---- every reply parser on one message (tests/fuzz/fuzz_netlink.c) ---- */
+
+void ncd_nl_parse_replies(struct nl_msg *msg, struct ncd_nl_replies *r)
+{
+	struct qlist ql = { .ifindex = r->ifindex, .q = r->q, .n = r->nq,
+			    .max = NCD_NL_REPLIES_MAX };
+	struct pplist pl = { .ifindex = r->ifindex, .pp = r->pp, .n = r->npp,
+			     .max = NCD_NL_REPLIES_MAX };
+
+	dev_reply(msg, &r->xdp_features);
+	queue_reply(msg, &ql);
+	napi_reply(msg, &r->napi);
+	pp_reply(msg, &pl);
+	bind_reply(msg, &r->bind_id);
+	ops_reply(msg, &r->ops);
+	link_reply(msg, &r->xdp_attached);
+	r->nq = ql.n;
+	r->npp = pl.n;
 }

@@ -31,25 +31,28 @@ struct req {
 static const struct nlattr *err_tlvs(const struct nlmsghdr *nlh, int *len)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	unsigned int off = sizeof(*e);
+	uint64_t off = sizeof(*e);	/* 64 bits: the echo's length is untrusted */
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NULL;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->error)
-		off = NLMSG_ALIGN(sizeof(e->error) + e->msg.nlmsg_len);
-	off = NLMSG_ALIGN(off);
+		off = sizeof(e->error) + (uint64_t)e->msg.nlmsg_len;
+	off = (off + NLMSG_ALIGNTO - 1) & ~(uint64_t)(NLMSG_ALIGNTO - 1);
 	if (NLMSG_HDRLEN + off > nlh->nlmsg_len)
 		return NULL;
 	*len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
 	return (const struct nlattr *)((const char *)NLMSG_DATA(nlh) + off);
 }
 
-/* The type of the attribute at byte @off of message @m, or -1. */
-static int attr_at(const struct nlmsghdr *m, uint32_t off)
+/* The type of the attribute at byte @off of message @m (@avail bytes of
+ * it readable, whatever its nlmsg_len claims), or -1. */
+static int attr_at(const struct nlmsghdr *m, uint32_t off, uint32_t avail)
 {
 	const struct nlattr *a;
 
-	if (!m || off < NLMSG_HDRLEN || off + NLA_HDRLEN > m->nlmsg_len)
+	if (!m || off < NLMSG_HDRLEN || off % NLA_ALIGNTO ||
+	    (uint64_t)off + NLA_HDRLEN > avail ||
+	    (uint64_t)off + NLA_HDRLEN > m->nlmsg_len)
 		return -1;
 	a = (const struct nlattr *)((const char *)m + off);
 	return a->nla_type & NLA_TYPE_MASK;
@@ -60,6 +63,7 @@ int ncd_nl_parse_err(const struct nlmsghdr *nlh, const struct nlmsghdr *sent,
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	const struct nlattr *a;
+	uint32_t sent_len = 0;
 	int len = 0;
 
 	if (msglen)
@@ -67,8 +71,12 @@ int ncd_nl_parse_err(const struct nlmsghdr *nlh, const struct nlmsghdr *sent,
 	*bad_attr = -1;
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return -EIO;
-	if (!sent && !(nlh->nlmsg_flags & NLM_F_CAPPED))
-		sent = &e->msg;
+	if (sent) {
+		sent_len = sent->nlmsg_len;
+	} else if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		sent = &e->msg;	/* the echo: no more than what arrived */
+		sent_len = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(e->error));
+	}
 	a = err_tlvs(nlh, &len);
 	for (; a && len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
 	       a->nla_len <= len;
@@ -87,7 +95,8 @@ int ncd_nl_parse_err(const struct nlmsghdr *nlh, const struct nlmsghdr *sent,
 			break;
 		case NLMSGERR_ATTR_OFFS:
 			if (plen >= 4)
-				*bad_attr = attr_at(sent, *(const uint32_t *)p);
+				*bad_attr = attr_at(sent, *(const uint32_t *)p,
+						    sent_len);
 			break;
 		case NLMSGERR_ATTR_MISS_TYPE:
 			if (plen >= 4 && msglen && !msg[0])

@@ -108,4 +108,20 @@ struct nl_msg *ncd_nl_bind_tx_msg(int family, int ifindex, int dmabuf_fd);
 int ncd_nl_parse_err(const struct nlmsghdr *nlh, const struct nlmsghdr *sent,
 		     char *msg, unsigned int msglen, int *bad_attr);
 
+/* Every netdev/nlctrl/rtnetlink reply parser run on one message, as the
+ * requests above would; for tests/fuzz/fuzz_netlink.c. */
+#define NCD_NL_REPLIES_MAX 8
+struct ncd_nl_replies {
+	int ifindex;		/* dump filter */
+	struct ncd_queue_info q[NCD_NL_REPLIES_MAX];
+	int nq;
+	struct ncd_page_pool_info pp[NCD_NL_REPLIES_MAX];
+	int npp;
+	struct ncd_napi_info napi;
+	uint64_t xdp_features, ops;
+	uint32_t bind_id;
+	int xdp_attached;
+};
+void ncd_nl_parse_replies(struct nl_msg *msg, struct ncd_nl_replies *r);
+
 #endif

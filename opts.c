@@ -312,7 +312,7 @@ int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)
 	int c, ret;
 
 	defaults(o);
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc also forgets a half-read "-ab" */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ls:c:p:f:v:q:t:z:Lnb:P:i:JhV",
 				long_opts, NULL)) != -1) {
@@ -326,6 +326,9 @@ int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)
 		}
 		if (c == ':')
 			BAD("option '%s' needs a value", argv[optind - 1]);
+		/* in "-lZ" argv[optind - 1] may not be the culprit */
+		if (c == '?' && optopt && strncmp(argv[optind - 1], "--", 2))
+			BAD("unknown option '-%c'", optopt);
 		if (c == '?')
 			BAD("unknown option '%s'", argv[optind - 1]);
 		if ((ret = parse_one(o, c, err, &period)))

@@ -27,13 +27,32 @@ run_one() {	# name, command...
 	fi
 }
 
-for t in "$B"/tests/test_*; do
-	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
-done
-for t in tests/integration/t_*.sh; do
-	[ -f "$t" ] && run_one "integration/$(basename "$t" .sh)" \
-		env NCDEVMEM="$PWD/$B/ncdevmem" B="$PWD/$B" bash "$t"
-done
+suite() {	# name-prefix build-dir [VAR=value... for every test]
+	local pre=$1 bd=$2 t; shift 2
+	for t in "$bd"/tests/test_*; do
+		[ -x "$t" ] && run_one "${pre}unit/$(basename "$t")" env "$@" "$t"
+	done
+	for t in tests/integration/t_*.sh; do
+		[ -f "$t" ] && run_one "${pre}integration/$(basename "$t" .sh)" \
+			env "$@" NCDEVMEM="$PWD/$bd/ncdevmem" B="$PWD/$bd" bash "$t"
+	done
+}
+suite "" "$B" NCD_SUITE=plain
+# ASAN_B: the same suite on an ASan/UBSan build (make asan-tests); tests that
+# build things (bench) get the sanitizer flags through NCD_SAN_ENV.
+if [ -n "${ASAN_B:-}" ]; then
+	eval "san_env=(${NCD_SAN_ENV:-})"
+	suite asan/ "$ASAN_B" NCD_SUITE=asan "${san_env[@]}" \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+# FUZZ_B: each libFuzzer harness for FUZZ_SECONDS (make fuzzers).
+if [ -n "${FUZZ_B:-}" ]; then
+	for t in "$FUZZ_B"/fuzz/fuzz_*; do
+		[ -x "$t" ] && run_one "fuzz/$(basename "$t")" \
+			tests/fuzz/run.sh "$t" "${FUZZ_SECONDS:-10}"
+	done
+fi
 
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
 echo "$pass passed, $fail failed, $skip skipped"

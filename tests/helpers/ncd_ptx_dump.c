@@ -15,6 +15,7 @@ int main(int argc, char **argv)
 {
 	struct ncd_pattern p;
 	unsigned long long off, len;
+	int ok;
 	unsigned char *buf;
 
 	if (argc == 1)
@@ -28,7 +29,11 @@ int main(int argc, char **argv)
 	p.period = strtoull(argv[4], NULL, 0);
 	off = strtoull(argv[5], NULL, 0);
 	len = strtoull(argv[6], NULL, 0);
-	buf = malloc(len);
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return 1;
 	ncd_pattern_fill(&p, off, buf, len);
-	return fwrite(buf, 1, len, stdout) != len;
+	ok = fwrite(buf, 1, len, stdout) == len;
+	free(buf);
+	return !ok;
 }

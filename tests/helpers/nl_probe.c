@@ -193,7 +193,7 @@ static int cmd_bind_tx(char **av)
 /* ncdevmem's own bind-tx path: prints its one-line error with a hint. */
 static int cmd_nic_bind_tx(char **av)
 {
-	struct ncd_nic nic;
+	struct ncd_nic nic = { 0 };	/* bind_tx begins only if !journal */
 	int err = ncd_nic_bind_tx(&nic, av[0], fake_dmabuf());
 
 	ncd_nic_restore(&nic);
