@@ -39,11 +39,12 @@ suite() {	# name-prefix build-dir [VAR=value... for every test]
 }
 suite "" "$B" NCD_SUITE=plain
 # ASAN_B: the same suite on an ASan/UBSan build (make asan-tests); tests that
-# build things (bench) get the sanitizer flags through NCD_SAN_ENV.
+# build things (bench) get the sanitizer flags through NCD_SAN_ENV; malloc may
+# fail as it does without ASan (t_fault_oom).
 if [ -n "${ASAN_B:-}" ]; then
 	eval "san_env=(${NCD_SAN_ENV:-})"
 	suite asan/ "$ASAN_B" NCD_SUITE=asan "${san_env[@]}" \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:allocator_may_return_null=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
 # FUZZ_B: each libFuzzer harness for FUZZ_SECONDS (make fuzzers).

@@ -2,8 +2,8 @@
 # A busy port gives one line naming the problem, exit 1.
 . "$(dirname "$0")/lib.sh"
 netns_pair_up
-in_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5207 --discard 2>/dev/null &
-first=$!
+bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5207 --discard 2>/dev/null
+first=$BG_PID	# the program itself: "in_a ... &" gave a subshell's pid
 at_exit kill $first
 wait_listen "$NS_A" 5207
 in_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5207 --discard 2>"$TMP/err"; rc=$?
