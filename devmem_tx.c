@@ -188,7 +188,7 @@ static long send_once(struct ncd_tx_sink *t, struct devmem_tx *x,
 	cm->cmsg_len = CMSG_LEN(sizeof(uint32_t));
 	memcpy(CMSG_DATA(cm), &x->id, sizeof(x->id));
 	msg.msg_iovlen = build_iov(x, off, len);
-	return sendmsg(t->fd, &msg, MSG_ZEROCOPY);
+	return sendmsg(t->fd, &msg, MSG_ZEROCOPY | MSG_NOSIGNAL);
 }
 
 static long devmem_send(struct ncd_tx_sink *t, uint64_t buf_off, size_t len)
