@@ -186,6 +186,11 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		fprintf(t, "[%5s] cpu: user %.2f s, sys %.2f s%s%s\n", id,
 			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
 			f->error);
+		if (r->o->mode == NCD_MODE_DEVMEM && r->o->listen)
+			fprintf(t, "[%5s] devmem: %llu fragments, %llu tokens released in %llu calls\n",
+				id, (unsigned long long)f->frags,
+				(unsigned long long)f->tokens_released,
+				(unsigned long long)f->dontneed_calls);
 		if (f->linear_bytes)
 			fprintf(t, "[%5s] %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR)\n",
 				id, (unsigned long long)f->linear_bytes);
@@ -256,6 +261,11 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 			fl->cpu_user, fl->cpu_sys,
 			(unsigned long long)fl->linear_bytes);
 		json_verdict(f, &fl->verdict, pattern_on);
+		if (r->o->mode == NCD_MODE_DEVMEM && r->o->listen)
+			fprintf(f, ",\"devmem\":{\"frags\":%llu,\"tokens_released\":%llu,\"dontneed_calls\":%llu}",
+				(unsigned long long)fl->frags,
+				(unsigned long long)fl->tokens_released,
+				(unsigned long long)fl->dontneed_calls);
 		fputs(",\"error\":", f);
 		if (fl->error[0])
 			ncd_json_escape(f, fl->error);

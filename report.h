@@ -20,6 +20,8 @@ struct ncd_flow_stats {
 	double t_start, t_end;		/* seconds since the report's t0 */
 	uint64_t frags;
 	uint64_t linear_bytes;		/* devmem: payload that landed in host memory */
+	uint64_t tokens_released;	/* devmem: fragments given back (DONTNEED) */
+	uint64_t dontneed_calls;	/* devmem: SO_DEVMEM_DONTNEED calls */
 	struct ncd_verdict verdict;
 	double cpu_user, cpu_sys;	/* this flow's thread */
 	char error[240];		/* first error, "" if none */

@@ -33,6 +33,8 @@ static void devmem_flow_done(struct ncd_rx_path *p, struct ncd_flow *f,
 
 	ncd_devmem_source_stats(src, &st);
 	f->st->linear_bytes = st.linear_bytes;
+	f->st->tokens_released = st.tokens_released;
+	f->st->dontneed_calls = st.dontneed_calls;
 }
 
 static void devmem_teardown(struct ncd_rx_path *p)
