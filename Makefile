@@ -80,7 +80,7 @@ check:
 	$(MAKE) tests
 	$(MAKE) asan-tests
 	$(MAKE) fuzzers
-	B=$(B) ASAN_B=$(ASAN_B) FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) tests/run.sh
+	B=$(B) ASAN_B=$(ASAN_B) FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) VM_TIER=1 tests/run.sh
 
 # VM tier (root): Debian 6.12 under qemu TCG with a devmem-capable netdevsim;
 # see tests/vm/README.md.  Packages cached in NCD_VM_CACHE.

@@ -55,6 +55,9 @@ if [ -n "${FUZZ_B:-}" ]; then
 	done
 fi
 
+# VM_TIER=1: udmabuf, bind-rx and devmem RX in a qemu guest (tests/vm/).
+[ -n "${VM_TIER:-}" ] && run_one "vm/check-vm" tests/vm/tier.sh
+
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
