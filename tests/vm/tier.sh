@@ -5,8 +5,8 @@
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: the VM tier needs root" >&2; exit 4; }
 cache=${NCD_VM_CACHE:-/var/cache/ncdevmem-vm}
-if ! ls "$cache"/*.deb >/dev/null 2>&1 &&
-   ! apt-cache madison 'linux-image-6.12*-amd64-unsigned' 2>/dev/null | grep -q .; then
+if ! ls -d "$cache"/deb-6.12* >/dev/null 2>&1 &&
+   ! apt-cache madison linux-source-6.12 2>/dev/null | grep -q .; then
 	echo "SKIP: Debian's linux-image-6.12 packages are not reachable (apt-get update?)" >&2
 	exit 4
 fi
