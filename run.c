@@ -71,16 +71,33 @@ void ncd_flow_end(struct ncd_flow *f)
 	notify_main(r);
 }
 
+static int flow_record(struct ncd_flow *f, const char *fmt, va_list ap)
+{
+	if (f->st->error[0])
+		return 0;
+	vsnprintf(f->st->error, sizeof(f->st->error), fmt, ap);
+	return 1;
+}
+
 void ncd_flow_error(struct ncd_flow *f, const char *fmt, ...)
 {
 	va_list ap;
+	int first;
 
-	if (f->st->error[0])
-		return;
 	va_start(ap, fmt);
-	vsnprintf(f->st->error, sizeof(f->st->error), fmt, ap);
+	first = flow_record(f, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "ncdevmem: flow %u: %s\n", f->idx + 1, f->st->error);
+	if (first)
+		fprintf(stderr, "ncdevmem: flow %u: %s\n", f->idx + 1, f->st->error);
+}
+
+void ncd_flow_record(struct ncd_flow *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	flow_record(f, fmt, ap);
+	va_end(ap);
 }
 
 void ncd_run_stop(struct ncd_run *r)

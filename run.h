@@ -51,6 +51,9 @@ void ncd_flow_end(struct ncd_flow *f);
 /* Record the flow's first error (printed once, reported in the summary). */
 void ncd_flow_error(struct ncd_flow *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same for an error whose one line was already printed (by a source). */
+void ncd_flow_record(struct ncd_flow *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Ask every flow to stop (safe from any thread). */
 void ncd_run_stop(struct ncd_run *r);
 

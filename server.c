@@ -106,8 +106,10 @@ static void rx_loop(struct ncd_flow *f, struct server *s,
 		if (o->bytes && total >= o->bytes)
 			break;
 	}
-	if (n < 0 && !atomic_load(&f->run->stop))
+	if (n < 0 && !atomic_load(&f->run->stop) && !s->path.open_source)
 		ncd_flow_error(f, "receive failed: %s", strerror(-n));
+	else if (n < 0 && !atomic_load(&f->run->stop))	/* devmem/zcrx said why */
+		ncd_flow_record(f, "receive failed: %s", strerror(-n));
 	else if (o->bytes && total < o->bytes && !atomic_load(&f->run->stop))
 		ncd_flow_error(f, "peer closed after %llu of %llu bytes",
 			       (unsigned long long)total,
