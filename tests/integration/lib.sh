@@ -66,6 +66,17 @@ wait_listen() {
 	fail "nothing listens on port $port in $ns"
 }
 
+# wait_streaming FILE [TENTHS]: until FILE (an ncdevmem stderr) has an interval
+# line, i.e. data is moving; bounded, fails loudly if it never comes.
+wait_streaming() {
+	local i
+	for ((i = 0; i < ${2:-100}; i++)); do
+		grep -q "Gbits/sec" "$1" && return 0
+		sleep 0.1
+	done
+	fail "no interval line in $1: data never started moving"
+}
+
 assert_contains() {	# file, pattern, what
 	grep -qE -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$3"; }
 }

@@ -8,10 +8,7 @@ srv=$!
 wait_listen "$NS_A" 5206
 bg_b "$NCDEVMEM" -s "$ADDR_A" -p 5206 --validate --time 60 2>/dev/null
 cli=$BG_PID
-for ((i = 0; i < 100; i++)); do	# until an interval line shows data moving
-	grep -q "Gbits/sec" "$TMP/srv.err" && break
-	sleep 0.1
-done
+wait_streaming "$TMP/srv.err"
 kill -9 $cli
 timeout 20 tail --pid=$srv -f /dev/null || fail "receiver hangs after the client died"
 wait $srv; rc=$?

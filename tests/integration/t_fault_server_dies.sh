@@ -13,10 +13,7 @@ for how in kill bytes; do
 	bg_b "$NCDEVMEM" -s "$ADDR_A" -p 5230 --validate --time 60 -i 0.2 2>"$TMP/cli.err"
 	cli=$BG_PID
 	if [ $how = kill ]; then
-		for ((i = 0; i < 100; i++)); do
-			grep -q "Gbits/sec" "$TMP/cli.err" && break
-			sleep 0.1
-		done
+		wait_streaming "$TMP/cli.err"
 		kill -9 $srv
 	fi
 	wait_gone $cli 20 || fail "$how: client hangs after the server went away"

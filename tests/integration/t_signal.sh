@@ -9,10 +9,7 @@ for sig in INT TERM; do
 	wait_listen "$NS_A" 5208
 	in_b "$NCDEVMEM" -s "$ADDR_A" -p 5208 --validate --time 60 -i 0.2 2>"$TMP/cli.err" &
 	cli=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q "Gbits/sec" "$TMP/cli.err" && break
-		sleep 0.1
-	done
+	wait_streaming "$TMP/cli.err"
 	kill -$sig $srv
 	wait $srv; rc=$?
 	want=$((128 + $(kill -l $sig)))

@@ -65,10 +65,7 @@ srv=$BG_PID
 wait_listen "$NS_A" 5293
 bg_b "$NCDEVMEM" -s "$ADDR_A" -p 5293 --validate --time 60 --buf-size 4M --period 4M 2>/dev/null
 cli=$BG_PID
-for ((i = 0; i < 200; i++)); do
-	grep -q "Gbits/sec" "$TMP/srv.err" && break
-	sleep 0.1
-done
+wait_streaming "$TMP/srv.err" 200
 kill -9 $cli
 expect srv-killed $srv 1
 ok "client killed mid-stream"

@@ -17,19 +17,7 @@
 #include <string.h>
 #include "mem.h"
 #include "netlink.h"
-
-static int failed;
-
-static void result(const char *name, const char *why)
-{
-	if (why) {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	} else {
-		printf("PASS %s\n", name);
-	}
-	fflush(stdout);
-}
+#include "vm_result.h"
 
 /* dmabuf id bound to RX queue @q (0 none), -1 on error */
 static long queue_dmabuf(int ifindex, uint32_t q, char *err, size_t len)

@@ -23,21 +23,10 @@
 #include "frag.h"
 #include "mem.h"
 #include "pattern.h"
+#include "vm_result.h"
 
 #define MiB (1UL << 20)
 
-static int failed;
-
-static void result(const char *name, const char *why)
-{
-	if (why) {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	} else {
-		printf("PASS %s\n", name);
-	}
-	fflush(stdout);
-}
 
 /* Run ncd_mem_open with stderr captured into @msg. */
 static int open_capture(struct ncd_mem *m, size_t size, char *msg, size_t len)
