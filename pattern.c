@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* Stateless payload patterns; see pattern.h for the scheme. */
+/*
+ * Stateless payload patterns; see pattern.h for the scheme.  The byte-exact
+ * scalar code below is the reference; the fast paths use pattern_simd.c's
+ * kernels to find the next mismatching unit and hand that unit back to the
+ * reference, so every level reports exactly what the reference reports.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "pattern.h"
-
-/* splitmix64 finalizer: a bijection on 64-bit values, so distinct word
- * indices give distinct words. */
-uint64_t ncd_mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
+#include "pattern_simd.h"
 
 static inline uint64_t offset_word(const struct ncd_pattern *p, uint64_t word)
 {
@@ -35,49 +32,139 @@ uint8_t ncd_pattern_byte(const struct ncd_pattern *p, uint64_t off)
 	}
 }
 
-static void upstream_fill(const struct ncd_pattern *p, uint64_t off,
-			  uint8_t *d, size_t len)
-{
-	uint64_t r = off % p->period;
+/* ---- ISA level: picked once, NCD_ISA may force one ---- */
 
-	for (size_t i = 0; i < len; i++) {
-		d[i] = r == p->period - 1 ? '\n' : (uint8_t)(r + 1);
-		if (++r == p->period)
-			r = 0;
+/* -v N windows: residue r's expected byte at win[N][r], N + slack long. */
+static uint8_t windows[NCD_PAT_UPSTREAM_MAX + 1]
+		      [NCD_PAT_UPSTREAM_MAX + NCD_PAT_WIN_SLACK];
+static const struct ncd_pat_kernels *kern;	/* NULL: the reference */
+static pthread_once_t pick_once = PTHREAD_ONCE_INIT;
+
+static int level_by_name(const char *name, const struct ncd_pat_kernels **k)
+{
+	if (!strcmp(name, "scalar")) {
+		*k = NULL;
+		return 0;
 	}
+	for (int i = 0; ncd_pat_levels[i]; i++)
+		if (!strcmp(name, ncd_pat_levels[i]->name) &&
+		    ncd_pat_levels[i]->supported()) {
+			*k = ncd_pat_levels[i];
+			return 0;
+		}
+	return -1;
 }
 
-void ncd_pattern_fill(const struct ncd_pattern *p, uint64_t off, void *dst,
-		      size_t len)
+static void pick_level(void)
 {
-	uint8_t *d = dst;
+	const char *want = getenv("NCD_ISA");
 
-	if (p->kind == NCD_PAT_UPSTREAM) {
-		upstream_fill(p, off, d, len);
-		return;
-	}
-	if (p->kind != NCD_PAT_OFFSET) {
-		memset(d, 0, len);
-		return;
-	}
+	for (uint32_t n = 2; n <= NCD_PAT_UPSTREAM_MAX; n++)
+		for (uint32_t r = 0; r < n + NCD_PAT_WIN_SLACK; r++)
+			windows[n][r] = r % n == n - 1 ? '\n' : r % n + 1;
+	for (int i = 0; ncd_pat_levels[i]; i++)
+		if (ncd_pat_levels[i]->supported()) {
+			kern = ncd_pat_levels[i];
+			break;
+		}
+	if (want && *want && strcmp(want, "auto") && level_by_name(want, &kern))
+		fprintf(stderr, "ncdevmem: NCD_ISA=%s is not a level this CPU runs (avx512, avx2, portable, scalar, auto): using %s\n",
+			want, kern ? kern->name : "scalar");
+}
+
+static const struct ncd_pat_kernels *kernels(void)
+{
+	pthread_once(&pick_once, pick_level);
+	return kern;
+}
+
+const char *ncd_pattern_isa(void)
+{
+	const struct ncd_pat_kernels *k = kernels();
+
+	return k ? k->name : "scalar";
+}
+
+int ncd_pattern_set_isa(const char *name)
+{
+	kernels();
+	return level_by_name(name, &kern);
+}
+
+/* ---- fill ---- */
+
+/* Calls @words for each run of whole words between period wraps; the
+ * caller has handled the bytes before the first word boundary. */
+#define FOR_EACH_WORD_RUN(p, off, len, i, nw)				\
+	for (uint64_t _pw = (p)->period / 8, i = ((off) / 8) % _pw, nw;	\
+	     (len) >= 8 && ((nw) = (len) / 8 < _pw - i ? (len) / 8 : _pw - i); \
+	     (off) += 8 * (nw), (len) -= 8 * (nw), i = i + (nw) == _pw ? 0 : i + (nw))
+
+static void offset_fill(const struct ncd_pattern *p, uint64_t off, uint8_t *d,
+			size_t len, const struct ncd_pat_kernels *k)
+{
 	/* Head up to a word boundary, whole words, then the tail. */
 	while (len && (off & 7)) {
 		*d++ = ncd_pattern_byte(p, off++);
 		len--;
 	}
-	/* the word index wraps incrementally: no division per word */
-	for (uint64_t nw = p->period / 8, i = (off / 8) % nw; len >= 8;
-	     len -= 8, off += 8, d += 8) {
-		uint64_t w = ncd_mix64(p->seed + i);
-
-		memcpy(d, &w, 8);	/* little-endian hosts only (x86, arm64) */
-		if (++i == nw)
-			i = 0;
+	FOR_EACH_WORD_RUN(p, off, len, i, nw) {
+		k->offset_fill(p->seed, i, d, nw);
+		d += 8 * nw;
 	}
 	while (len--)
 		*d++ = ncd_pattern_byte(p, off++);
 }
 
+/* -v N from its window: 64-byte blocks, the residue advancing by 64 % N. */
+static void window_fill(const struct ncd_pattern *p, uint64_t off, uint8_t *d,
+			size_t len)
+{
+	const uint8_t *win = windows[p->period];
+	uint32_t n = p->period, r = off % n, step = NCD_PAT_WIN_SLACK % n;
+
+	for (; len; r = r + step >= n ? r + step - n : r + step) {
+		size_t c = len < NCD_PAT_WIN_SLACK ? len : NCD_PAT_WIN_SLACK;
+
+		memcpy(d, win + r, c);
+		d += c;
+		len -= c;
+	}
+}
+
+static int windowed(const struct ncd_pattern *p)
+{
+	return p->period >= 2 && p->period <= NCD_PAT_UPSTREAM_MAX;
+}
+
+void ncd_pattern_fill(const struct ncd_pattern *p, uint64_t off, void *dst,
+		      size_t len)
+{
+	const struct ncd_pat_kernels *k = kernels();
+
+	if (!k)
+		ncd_pattern_fill_ref(p, off, dst, len);
+	else if (p->kind == NCD_PAT_OFFSET)
+		offset_fill(p, off, dst, len, k);
+	else if (p->kind == NCD_PAT_UPSTREAM && windowed(p))
+		window_fill(p, off, dst, len);
+	else
+		ncd_pattern_fill_ref(p, off, dst, len);
+}
+
+/* The reference: one byte at a time, straight from the definition. */
+void ncd_pattern_fill_ref(const struct ncd_pattern *p, uint64_t off, void *dst,
+			  size_t len)
+{
+	uint8_t *d = dst;
+
+	for (size_t i = 0; i < len; i++)
+		d[i] = ncd_pattern_byte(p, off + i);
+}
+
+/* ---- check ---- */
+
+/* The reference: compares byte by byte, records the first bad byte. */
 static uint64_t note_bad(const struct ncd_pattern *p, uint64_t off,
 			 const uint8_t *b, size_t len, struct ncd_verdict *v)
 {
@@ -100,7 +187,8 @@ static uint64_t note_bad(const struct ncd_pattern *p, uint64_t off,
 }
 
 static uint64_t offset_check(const struct ncd_pattern *p, uint64_t off,
-			     const uint8_t *b, size_t len, struct ncd_verdict *v)
+			     const uint8_t *b, size_t len, struct ncd_verdict *v,
+			     const struct ncd_pat_kernels *k)
 {
 	uint64_t bad = 0;
 	size_t head = (8 - (off & 7)) & 7;
@@ -109,50 +197,64 @@ static uint64_t offset_check(const struct ncd_pattern *p, uint64_t off,
 		head = len;
 	bad += note_bad(p, off, b, head, v);
 	off += head, b += head, len -= head;
-	for (uint64_t nw = p->period / 8, i = (off / 8) % nw; len >= 8;
-	     len -= 8, off += 8, b += 8) {
-		uint64_t w;
-
-		memcpy(&w, b, 8);
-		if (w != ncd_mix64(p->seed + i))
-			bad += note_bad(p, off, b, 8, v);
-		if (++i == nw)
-			i = 0;
+	FOR_EACH_WORD_RUN(p, off, len, i, nw) {
+		for (uint64_t j = 0; j < nw; j++) {	/* to the next bad word */
+			j += k->offset_find(p->seed, i + j, b + 8 * j, nw - j);
+			if (j == nw)
+				break;
+			bad += note_bad(p, off + 8 * j, b + 8 * j, 8, v);
+		}
+		b += 8 * nw;
 	}
 	return bad + note_bad(p, off, b, len, v);
 }
 
-static uint64_t upstream_check(const struct ncd_pattern *p, uint64_t off,
-			       const uint8_t *b, size_t len,
-			       struct ncd_verdict *v)
+static uint64_t window_check(const struct ncd_pattern *p, uint64_t off,
+			     const uint8_t *b, size_t len, struct ncd_verdict *v,
+			     const struct ncd_pat_kernels *k)
 {
-	uint64_t r = off % p->period, bad = 0;
+	uint64_t bad = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		uint8_t e = r == p->period - 1 ? '\n' : (uint8_t)(r + 1);
-
-		if (b[i] != e)
-			bad += note_bad(p, off + i, b + i, 1, v);
-		if (++r == p->period)
-			r = 0;
+	for (size_t i = 0; i < len; i++) {	/* to the next bad byte */
+		i += k->window_find(windows[p->period], p->period,
+				    (off + i) % p->period, b + i, len - i);
+		if (i == len)
+			break;
+		bad += note_bad(p, off + i, b + i, 1, v);
 	}
+	return bad;
+}
+
+static uint64_t check(const struct ncd_pattern *p, uint64_t off,
+		      const void *buf, size_t len, struct ncd_verdict *v,
+		      const struct ncd_pat_kernels *k)
+{
+	uint64_t bad;
+
+	if (p->kind != NCD_PAT_OFFSET && p->kind != NCD_PAT_UPSTREAM)
+		return 0;
+	if (k && p->kind == NCD_PAT_OFFSET)
+		bad = offset_check(p, off, buf, len, v, k);
+	else if (k && windowed(p))
+		bad = window_check(p, off, buf, len, v, k);
+	else
+		bad = note_bad(p, off, buf, len, v);
+	v->checked += len;
+	v->bad += bad;
 	return bad;
 }
 
 uint64_t ncd_pattern_check(const struct ncd_pattern *p, uint64_t off,
 			   const void *buf, size_t len, struct ncd_verdict *v)
 {
-	uint64_t bad;
+	return check(p, off, buf, len, v, kernels());
+}
 
-	if (p->kind == NCD_PAT_OFFSET)
-		bad = offset_check(p, off, buf, len, v);
-	else if (p->kind == NCD_PAT_UPSTREAM)
-		bad = upstream_check(p, off, buf, len, v);
-	else
-		return 0;
-	v->checked += len;
-	v->bad += bad;
-	return bad;
+uint64_t ncd_pattern_check_ref(const struct ncd_pattern *p, uint64_t off,
+			       const void *buf, size_t len,
+			       struct ncd_verdict *v)
+{
+	return check(p, off, buf, len, v, NULL);
 }
 
 void ncd_verdict_merge(struct ncd_verdict *dst, const struct ncd_verdict *src)

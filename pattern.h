@@ -42,7 +42,17 @@ struct ncd_verdict {
 	uint8_t actual;
 };
 
-uint64_t ncd_mix64(uint64_t x);
+/* splitmix64 finalizer: a bijection on 64-bit values, so distinct word
+ * indices give distinct words. */
+static inline uint64_t ncd_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
 
 /* Expected byte at stream offset @off. */
 uint8_t ncd_pattern_byte(const struct ncd_pattern *p, uint64_t off);
@@ -57,6 +67,25 @@ void ncd_pattern_fill(const struct ncd_pattern *p, uint64_t off, void *dst,
  */
 uint64_t ncd_pattern_check(const struct ncd_pattern *p, uint64_t off,
 			   const void *buf, size_t len, struct ncd_verdict *v);
+
+/*
+ * The byte-at-a-time reference the fast paths are tested against (and what
+ * NCD_ISA=scalar runs): same results, far slower.
+ */
+void ncd_pattern_fill_ref(const struct ncd_pattern *p, uint64_t off, void *dst,
+			  size_t len);
+uint64_t ncd_pattern_check_ref(const struct ncd_pattern *p, uint64_t off,
+			       const void *buf, size_t len,
+			       struct ncd_verdict *v);
+
+/*
+ * ISA level of fill and check: "avx512", "avx2", "portable" (plain C, every
+ * architecture) or "scalar" (the reference).  The best level the CPU runs is
+ * picked at first use; NCD_ISA=<level> in the environment forces one.
+ */
+const char *ncd_pattern_isa(void);
+/* Force a level; -1 if unknown or not run by this CPU (nothing changes). */
+int ncd_pattern_set_isa(const char *name);
 
 /* Merge @src into @dst keeping the lowest first mismatch. */
 void ncd_verdict_merge(struct ncd_verdict *dst, const struct ncd_verdict *src);

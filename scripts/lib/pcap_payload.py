@@ -32,7 +32,7 @@ DEFAULT_PERIOD = 64 << 20
 
 
 def mix64(x):
-    """splitmix64 finalizer, as ncd_mix64() in pattern.c."""
+    """splitmix64 finalizer, as ncd_mix64() in pattern.h."""
     x &= M64
     x ^= x >> 30
     x = (x * 0xbf58476d1ce4e5b9) & M64
