@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Sender: --flows connections, each on its own thread.  With a pattern every
- * send comes from one constant buffer holding period + chunk pattern bytes,
- * so stream offset o is buffer offset o % period; without one, stdin is
- * sent like nc does.
+ * Sender: --flows connections, each on its own thread.  With a pattern, copy
+ * mode fills a per-flow ring of TX_CHUNK bytes at the stream offset and
+ * sends from it (send() copies, so the ring is reused at once and stays in
+ * cache); devmem TX sends from one constant dma-buf of period + chunk
+ * pattern bytes (zerocopy needs bytes that do not change), stream offset o
+ * at buffer offset o % period.  Without a pattern stdin is sent like nc.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,8 +23,7 @@
 #define DEFAULT_TIME_S	10.0
 
 struct client {
-	uint8_t *payload;	/* copy mode: the pattern in host memory */
-	size_t payload_len;	/* a whole number of periods >= 2 chunks */
+	size_t payload_len;	/* devmem TX: whole periods >= 2 chunks */
 	struct ncd_mem mem;	/* devmem TX: the pattern in the dma-buf */
 	struct ncd_nic nic;	/* devmem TX: bind-tx, restored at exit */
 	int devmem;
@@ -50,8 +51,27 @@ static long send_corrupted(int fd, const struct client *c, const struct ncd_opts
 	return n < 0 ? -errno : n;
 }
 
+/* Copy mode's ring: TX_CHUNK bytes holding stream [start, end). */
+struct tx_ring {
+	uint8_t *buf;
+	uint64_t start, end;
+};
+
+/* Where stream byte @off is in the ring, refilled at @off once it has left;
+ * every byte is filled once, at SIMD speed, from a cache-hot buffer. */
+static uint64_t ring_at(struct tx_ring *r, const struct ncd_pattern *p,
+			uint64_t off)
+{
+	if (off < r->start || off >= r->end) {
+		ncd_pattern_fill(p, off, r->buf, TX_CHUNK);
+		r->start = off;
+		r->end = off + TX_CHUNK;
+	}
+	return off - r->start;
+}
+
 static void send_pattern(struct ncd_flow *f, struct client *c,
-			 struct ncd_tx_sink *sink)
+			 struct ncd_tx_sink *sink, struct tx_ring *ring)
 {
 	const struct ncd_opts *o = f->run->o;
 	uint64_t off = 0, corrupt = o->corrupt_at;
@@ -61,8 +81,12 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 		uint64_t buf_off = off % o->pat.period;
 		size_t len = TX_CHUNK;
 
-		if (len > c->payload_len - buf_off)	/* never past the buffer */
-			len = c->payload_len - buf_off;
+		if (ring) {
+			buf_off = ring_at(ring, &o->pat, off);
+			len = ring->end - off;
+		} else if (len > c->payload_len - buf_off) {
+			len = c->payload_len - buf_off;	/* never past the buffer */
+		}
 		if (o->bytes && o->bytes - off < len)
 			len = o->bytes - off;
 		if (!len)
@@ -138,13 +162,13 @@ static void drain(int fd)
 }
 
 static int open_sink(struct ncd_flow *f, struct client *c, int fd,
-		     struct ncd_tx_sink *sink)
+		     struct ncd_tx_sink *sink, const struct tx_ring *ring)
 {
 	int ret;
 
 	if (!c->devmem)
-		return ncd_copy_sink_open(sink, fd, c->payload ? (const void *)c->payload
-						       : c->stdin_buf);
+		return ncd_copy_sink_open(sink, fd, ring->buf ? ring->buf
+							      : (uint8_t *)c->stdin_buf);
 	ret = ncd_devmem_sink_open(sink, fd, c->nic.tx_dmabuf_id,
 				   f->run->o->tx_chunk);
 	if (ret)
@@ -157,19 +181,25 @@ static void client_flow(struct ncd_flow *f)
 	const struct ncd_opts *o = f->run->o;
 	struct client *c = f->run->ctx;
 	struct ncd_tx_sink sink;
+	struct tx_ring ring = { 0 };
 	uint16_t sport = o->client && o->flows == 1 ? o->port : 0;
 	int fd;
 
+	if (!c->devmem && o->pat.kind != NCD_PAT_NONE &&
+	    !(ring.buf = malloc(TX_CHUNK))) {
+		ncd_flow_error(f, "out of memory for the send ring");
+		return;
+	}
 	fd = ncd_connect(o->server, o->port, o->client, sport,
 			 c->devmem ? o->ifname : NULL);
 	if (fd < 0) {
 		ncd_flow_error(f, "no connection to %s port %u", o->server, o->port);
-		return;
+		goto out;
 	}
 	ncd_flow_begin(f, fd);
-	if (open_sink(f, c, fd, &sink) == 0) {
+	if (open_sink(f, c, fd, &sink, &ring) == 0) {
 		if (o->pat.kind != NCD_PAT_NONE)
-			send_pattern(f, c, &sink);
+			send_pattern(f, c, &sink, ring.buf ? &ring : NULL);
 		else
 			send_stdin(f, c, &sink, c->stdin_buf);
 		sink.close(&sink);
@@ -177,6 +207,8 @@ static void client_flow(struct ncd_flow *f)
 	drain(fd);
 	atomic_store(&f->run->fds[f->idx], -1);
 	close(fd);
+out:
+	free(ring.buf);
 }
 
 /* A whole number of periods, at least two chunks, so that any send of up
@@ -237,17 +269,7 @@ static int make_payload(struct client *c, const struct ncd_opts *o)
 		return -ENOMEM;
 	if (o->mode == NCD_MODE_DEVMEM)
 		return devmem_setup(c, o);
-	if (o->pat.kind == NCD_PAT_NONE)
-		return 0;
-	c->payload_len = payload_size(&o->pat);
-	c->payload = malloc(c->payload_len);
-	if (!c->payload) {
-		fprintf(stderr, "ncdevmem: cannot allocate %zu bytes of pattern: lower --period\n",
-			c->payload_len);
-		return -ENOMEM;
-	}
-	ncd_pattern_fill(&o->pat, 0, c->payload, c->payload_len);
-	return 0;
+	return 0;	/* copy mode: each flow fills its own ring */
 }
 
 static void client_teardown(struct client *c)
@@ -257,7 +279,6 @@ static void client_teardown(struct client *c)
 		ncd_mem_close(&c->mem);
 	}
 	free(c->stdin_buf);
-	free(c->payload);
 }
 
 int ncd_client_main(const struct ncd_opts *opts)

@@ -78,7 +78,8 @@ void ncd_opts_usage(FILE *f)
 "      --mem host|udmabuf|cuda  memory the payload lands in / is sent from\n"
 "                          (default host; copy mode copies into it)\n"
 "      --gpu INDEX|PCI     CUDA device (default: the GPU nearest the NIC)\n"
-"      --buf-size BYTES    receive buffer / dma-buf size (default 64M)\n"
+"      --buf-size BYTES    receive buffer / dma-buf size (default 64M; copy\n"
+"                          mode into host memory: 512K per flow)\n"
 "  -t, --start-queue N     first RX queue to bind (default: last queue)\n"
 "  -q, --queues N          number of RX queues to bind (default 1)\n"
 "  -z, --max-chunk BYTES   devmem TX: at most BYTES per iov\n"
@@ -179,7 +180,6 @@ static void defaults(struct ncd_opts *o)
 	o->mem = NCD_MEM_HOST;
 	o->start_queue = -1;
 	o->num_queues = -1;
-	o->dmabuf_size = 64ULL << 20;
 	o->pat.seed = NCD_PAT_DEFAULT_SEED;
 	o->pat.period = NCD_PAT_DEFAULT_PERIOD;
 	o->flows = 1;
@@ -285,6 +285,12 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 		o->pat.period = period;
 	if (!o->mode_set)
 		o->mode = o->ifname && !o->check ? NCD_MODE_DEVMEM : NCD_MODE_COPY;
+	/* copy mode into host memory reuses a small ring per flow: it stays in
+	 * cache, as iperf3's buffer does; a dma-buf must hold what the NIC
+	 * writes before the tokens come back, so it keeps 64M */
+	if (!o->dmabuf_size)
+		o->dmabuf_size = o->mode == NCD_MODE_COPY && o->mem == NCD_MEM_HOST ?
+				 (uint64_t)o->flows * NCD_COPY_RING : 64ULL << 20;
 	if (o->check && !o->ifname)
 		BAD("--check needs -f IFNAME");
 	if (!o->listen && !o->check && !o->server && !o->ifname)

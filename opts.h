@@ -20,6 +20,7 @@ enum ncd_mode {
 };
 
 #define NCD_MAX_FLOWS	128
+#define NCD_COPY_RING	(512u << 10)	/* copy/host: receive ring per flow */
 
 struct ncd_opts {
 	int listen;		/* -l: server (RX) */
@@ -39,7 +40,7 @@ struct ncd_opts {
 	int fail_linear;	/* -L */
 	int no_nic_config;	/* -n */
 	uint32_t rx_page_size;	/* -b, 0 = kernel default */
-	uint64_t dmabuf_size;	/* --buf-size */
+	uint64_t dmabuf_size;	/* --buf-size (default depends on mode/memory) */
 	struct ncd_pattern pat;	/* -v N / --validate (offset pattern) */
 	double time_s;		/* --time, 0 = until EOF (server) / 10 s (client pattern) */
 	uint64_t bytes;		/* --bytes per flow, 0 = unlimited */
