@@ -55,6 +55,15 @@ static void process_cpu(double *user, double *sys)
 	*sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
+/* Peak resident memory of the process, KiB (Linux reports KiB). */
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
 int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 		    const char *role, struct ncd_flow_stats *flows,
 		    unsigned int nflows, FILE *text)
@@ -200,11 +209,12 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 	if (r->nflows > 1)
 		text_line(r, "SUM", 0, secs, total);
 	text_verdict(t, r->nflows > 1 ? "SUM" : "1", all, pattern_on);
-	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB)\n",
+	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
 		r->role, ncd_mode_name(r->o->mode),
 		ncd_mem_kind_name(r->o->mem), (unsigned long long)total, secs,
 		ncd_gbps(total, secs), cu, cs,
-		total ? (cu + cs) / (total / 1e9) : 0.0);
+		total ? (cu + cs) / (total / 1e9) : 0.0,
+		max_rss_kb() * 1024 / 1e6);
 }
 
 static void json_verdict(FILE *f, const struct ncd_verdict *v, int pattern_on)
@@ -227,10 +237,11 @@ static void json_start(struct ncd_report *r, FILE *f)
 	uname(&u);
 	fprintf(f, "{\"start\":{\"tool\":\"ncdevmem\",\"role\":\"%s\",\"mode\":\"%s\",\"mem\":\"%s\","
 		"\"flows\":%u,\"pattern\":\"%s\",\"seed\":%llu,\"period\":%llu,"
-		"\"timestamp\":%lld,\"kernel\":",
+		"\"host_validator\":\"%s\",\"timestamp\":%lld,\"kernel\":",
 		r->role, ncd_mode_name(o->mode), ncd_mem_kind_name(o->mem),
 		r->nflows, pats[o->pat.kind], (unsigned long long)o->pat.seed,
-		(unsigned long long)o->pat.period, (long long)time(NULL));
+		(unsigned long long)o->pat.period, ncd_pattern_isa(),
+		(long long)time(NULL));
 	ncd_json_escape(f, u.release);
 	fputs(",\"interface\":", f);
 	if (o->ifname)
@@ -278,10 +289,11 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 	json_verdict(f, all, pattern_on);
 	fprintf(f, "},\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
 		"\"cpu_utilization_percent\":{\"user\":%.2f,\"system\":%.2f},"
-		"\"cpu_seconds_per_gb\":%.4f,\"interrupted_by_signal\":%d,"
+		"\"cpu_seconds_per_gb\":%.4f,\"max_rss_kb\":%ld,"
+		"\"interrupted_by_signal\":%d,"
 		"\"result\":\"%s\",\"exit_code\":%d}}\n",
 		cu, cs, secs > 0 ? 100 * cu / secs : 0, secs > 0 ? 100 * cs / secs : 0,
-		total ? (cu + cs) / (total / 1e9) : 0.0, interrupted,
+		total ? (cu + cs) / (total / 1e9) : 0.0, max_rss_kb(), interrupted,
 		rc ? "failed" : "ok", rc);
 }
 
