@@ -51,6 +51,7 @@ Run:
   --ncdevmem PATH      local binary (default: build/ncdevmem, built with make)
   --server-args "A"    extra ncdevmem server arguments (word-split)
   --client-args "A"    extra ncdevmem client arguments, e.g. "--corrupt-at 4096"
+  --iperf-args "A"     extra iperf3 client arguments, e.g. "-l 256K"
   -h, --help           this text
 
 Exit: 0 all sides ok (and validation passed), 1 a side failed or validation
@@ -74,7 +75,7 @@ MODE=copy MEM=host FLOWS=2 TIME=5 VALIDATE=1 PORT=5291
 CAPTURE=0 CAPTURE_COUNT=200 IPERF=1 LABEL='' OUT=''
 NCDEVMEM=${NCDEVMEM:-}
 REMOTE_NCDEVMEM=
-XSRV='' XCLI=''
+XSRV='' XCLI='' XIPERF=''
 
 need_arg() { [ $# -ge 2 ] || usage_err "$1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -102,6 +103,7 @@ while [ $# -gt 0 ]; do
 	--ncdevmem) need_arg "$@"; NCDEVMEM=$2; shift ;;
 	--server-args) need_arg "$@"; XSRV=$2; shift ;;
 	--client-args) need_arg "$@"; XCLI=$2; shift ;;
+	--iperf-args) need_arg "$@"; XIPERF=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage_err "unknown argument: $1" ;;
 	esac
@@ -368,6 +370,8 @@ if [ "$IPERF" = 1 ]; then
 	PIDS+=("$ISRV_PID")
 	wait_listen "$IPORT" "$ISRV_PID" || { cat "$OUT/iperf3-server.err" >&2; die "iperf3 server did not start"; }
 	ICLI=(iperf3 -c "$LOCAL_ADDR" -B "$REMOTE_ADDR" -p "$IPORT" -P "$FLOWS" -t "$TIME" -i "$INTERVAL" -J)
+	# shellcheck disable=SC2206 # word-split on purpose, like --client-args
+	ICLI+=($XIPERF)
 	printf 'remote: %q ' "${ICLI[@]}" >>"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
 	if [ "$REMOTE_TYPE" = netns ]; then
 		run_fg timeout -k 5 "$LIMIT" "${RPFX[@]}" "${ICLI[@]}" \
