@@ -77,6 +77,18 @@ wait_streaming() {
 	fail "no interval line in $1: data never started moving"
 }
 
+# assert_one_flip JSON OFFSET: a receiver's -J verdict for a sender that
+# flipped one byte (--corrupt-at OFFSET): failed, that byte only, exactly there.
+assert_one_flip() {
+	python3 - "$1" "$2" <<'PY' || fail "verdict for the byte flipped at $2"
+import json, sys
+v = json.load(open(sys.argv[1]))["end"]["sum"]["validation"]
+assert v["result"] == "failed" and v["bad_bytes"] == 1, v
+assert v["first_bad_offset"] == int(sys.argv[2]), v
+assert v["expected"] ^ v["actual"] == 0xff, v
+PY
+}
+
 assert_contains() {	# file, pattern, what
 	grep -qE -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$3"; }
 }
