@@ -5,17 +5,41 @@
  * the payload where it lies, reports throughput; also sends from device
  * memory.  See --help and README.md.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "nic.h"
 #include "opts.h"
 #include "role.h"
+
+/*
+ * A closed 0, 1 or 2 would be handed to the next socket, and then stdin
+ * reads, interval lines or JSON would go into the TCP stream: park
+ * /dev/null there first.  Returns -1 if even that is impossible.
+ */
+static int own_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			return -1;
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
 	struct ncd_opts o;
 	int ret;
 
+	if (own_std_fds())
+		return NCD_EXIT_FAIL;
+	/* a closed pipe or peer is an error return (EPIPE), never a death */
+	signal(SIGPIPE, SIG_IGN);
 	ret = ncd_opts_parse(&o, argc, argv, stderr);
 	if (ret)
 		return ret < 0 ? NCD_EXIT_OK : ret;

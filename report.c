@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Interval and summary reporting, text and JSON. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -297,6 +298,18 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 		rc ? "failed" : "ok", rc);
 }
 
+/* A report that did not reach its reader is a failed run: a truncated JSON
+ * document must never come with exit 0.  stderr gets a line if it can. */
+static int output_failed(FILE *json_out)
+{
+	if (json_out && (fflush(json_out) == EOF || ferror(json_out))) {
+		fprintf(stderr, "ncdevmem: writing the JSON report failed: %s: check where stdout goes (disk full?)\n",
+			strerror(errno));
+		return 1;
+	}
+	return fflush(stderr) == EOF || ferror(stderr);
+}
+
 int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 {
 	struct ncd_verdict all = { 0 };
@@ -329,11 +342,10 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 		json_start(r, json_out);
 		json_end(r, json_out, &all, total, secs, cu, cs, pattern_on,
 			 interrupted, rc);
-		fflush(json_out);
 	} else {
 		text_summary(r, &all, total, secs, cu, cs, pattern_on);
 	}
-	return rc;
+	return output_failed(json_out) && !rc ? NCD_EXIT_FAIL : rc;
 }
 
 void ncd_report_free(struct ncd_report *r)
