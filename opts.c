@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Command-line parsing.  Short flags keep the kernel selftest's meaning. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -126,25 +127,26 @@ static int mode_parse(const char *s)
 	return -1;
 }
 
+/* Decimal digits only: no sign, no leading blank, no 0x or leading-zero
+ * octal surprises ("010" is ten), nothing after the number or its unit. */
 int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
 	int shift = 0;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!s || !isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -1;
-	if (suffix && *end) {
-		const char *units = "KMGT";
-		const char *u = strchr(units, *end & ~0x20);
+	if (suffix && *end && end[1] == '\0') {
+		const char *u = strchr("KMGT", *end & ~0x20);
 
-		if (!u)
+		if (!u || !*u)
 			return -1;
-		shift = 10 * (int)(u - units + 1);
+		shift = 10 * (int)(u - "KMGT" + 1);
 		end++;
 	}
 	if (*end)
@@ -158,12 +160,14 @@ int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out)
 	return 0;
 }
 
+/* Seconds as a plain decimal ("2", "0.5", "1e-3"): no hex, inf or nan. */
 int ncd_parse_seconds(const char *s, double *out)
 {
 	char *end;
 	double v;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.') ||
+	    s[strspn(s, "0123456789.eE-+")])
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
@@ -238,6 +242,9 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	case 'i':
 		if (ncd_parse_seconds(optarg, &o->interval_s))
 			BAD("bad interval '%s': expected seconds", optarg);
+		if (o->interval_s && o->interval_s < NCD_MIN_INTERVAL_S)
+			BAD("interval '%s' is below 1 ms: raise -i, or 0 for no interval lines",
+			    optarg);
 		break;
 	case OPT_TIME:
 		if (ncd_parse_seconds(optarg, &o->time_s))

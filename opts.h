@@ -20,6 +20,7 @@ enum ncd_mode {
 };
 
 #define NCD_MAX_FLOWS	128
+#define NCD_MIN_INTERVAL_S	0.001	/* -i below this would spin */
 #define NCD_COPY_RING	(512u << 10)	/* copy/host: receive ring per flow */
 
 struct ncd_opts {
@@ -58,8 +59,8 @@ int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err);
 void ncd_opts_usage(FILE *f);
 const char *ncd_mode_name(int mode);
 
-/* Strict number parsing: no sign, no junk, range-checked; K/M/G (1024) when
- * @suffix.  Return 0 or -1. */
+/* Strict number parsing: decimal digits only (no sign, blank, 0x, octal),
+ * nothing after, range-checked; K/M/G/T (1024) when @suffix.  0 or -1. */
 int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out);
 int ncd_parse_seconds(const char *s, double *out);
 

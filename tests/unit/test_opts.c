@@ -51,7 +51,7 @@ static void long_options(void **state)
 	struct ncd_opts o;
 
 	assert_int_equal(parse(&o, "--listen --port 9000 --flows 4 --interval 0.5 --json "
-			      "--mem udmabuf --validate --seed 0x10 --period 128M --time 3 "
+			      "--mem udmabuf --validate --seed 16 --period 128M --time 3 "
 			      "--bytes 2G --copy"), 0);
 	assert_int_equal(o.port, 9000);
 	assert_int_equal(o.flows, 4);
@@ -135,13 +135,40 @@ static void number_parser(void **state)
 
 	assert_int_equal(ncd_parse_u64("4K", UINT64_MAX, 1, &v), 0);
 	assert_int_equal(v, 4096);
-	assert_int_equal(ncd_parse_u64("0x20", 100, 0, &v), 0);
-	assert_int_equal(v, 32);
+	assert_int_equal(ncd_parse_u64("0x20", 100, 0, &v), -1);
+	assert_int_equal(ncd_parse_u64("010", 100, 0, &v), 0);	/* not octal 8 */
+	assert_int_equal(v, 10);
+	assert_int_equal(ncd_parse_u64("5 ", UINT64_MAX, 1, &v), -1);	/* not 5 PiB */
+	assert_int_equal(ncd_parse_u64("\t-1", UINT64_MAX, 0, &v), -1);	/* not 2^64-1 */
+	assert_int_equal(ncd_parse_u64("-1", UINT64_MAX, 0, &v), -1);
+	assert_int_equal(ncd_parse_u64("5KB", UINT64_MAX, 1, &v), -1);
+	assert_int_equal(ncd_parse_u64("5k", UINT64_MAX, 1, &v), 0);
+	assert_int_equal(v, 5120);
 	assert_int_equal(ncd_parse_u64("101", 100, 0, &v), -1);
 	assert_int_equal(ncd_parse_u64("4K", UINT64_MAX, 0, &v), -1);
 	assert_int_equal(ncd_parse_u64("18446744073709551616", UINT64_MAX, 0, &v), -1);
 	assert_int_equal(ncd_parse_u64("17179869184G", UINT64_MAX, 1, &v), -1);
 	assert_int_equal(ncd_parse_u64(" 5", 100, 0, &v), -1);
+}
+
+static void seconds_parser(void **state)
+{
+	struct ncd_opts o;
+	double s;
+
+	assert_int_equal(ncd_parse_seconds("0.5", &s), 0);
+	assert_true(s == 0.5);
+	assert_int_equal(ncd_parse_seconds("1e-3", &s), 0);
+	assert_int_equal(ncd_parse_seconds("0x10", &s), -1);
+	assert_int_equal(ncd_parse_seconds("inf", &s), -1);
+	assert_int_equal(ncd_parse_seconds("nan", &s), -1);
+	assert_int_equal(ncd_parse_seconds("1 ", &s), -1);
+	/* an interval of 1e-13 s would spin the timer thread forever */
+	assert_int_equal(parse(&o, "-l -i 1e-13"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -i 0.001"), 0);
+	assert_int_equal(parse(&o, "-l -i 0"), 0);
+	assert_int_equal(parse(&o, "-l -p 010"), 0);
+	assert_int_equal(o.port, 10);
 }
 
 int main(void)
@@ -154,6 +181,7 @@ int main(void)
 		cmocka_unit_test(cross_option_rules),
 		cmocka_unit_test(help_exits_zero),
 		cmocka_unit_test(number_parser),
+		cmocka_unit_test(seconds_parser),
 	};
 
 	devnull = fopen("/dev/null", "w");
