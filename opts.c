@@ -91,7 +91,7 @@ void ncd_opts_usage(FILE *f)
 "Payload validation:\n"
 "      --validate          offset-coded pattern: any byte checkable in place,\n"
 "                          misplaced data caught at 8-byte granularity\n"
-"      --seed N            pattern seed, decimal (default 121399185143397)\n"
+"      --seed N            pattern seed, decimal (default 121373165188709)\n"
 "      --period BYTES      pattern period, >= --buf-size (default 64M)\n"
 "  -v, --verify-lines N    upstream pattern: bytes 1..N-1 then '\\n'\n"
 "                          (matches: yes $(echo -e \\\\x01..\\\\x06) | head -c 1G | nc)\n"
