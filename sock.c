@@ -8,12 +8,34 @@
 #include <unistd.h>
 #include "sock.h"
 
-int ncd_resolve(const char *host, uint16_t port, struct sockaddr_in6 *sa)
+/* Every address of @host, IPv4 ones v4-mapped; NULL with a message. */
+static struct addrinfo *lookup(const char *host)
 {
 	struct addrinfo hints = { .ai_family = AF_INET6,
+				  .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_V4MAPPED | AI_ALL };
 	struct addrinfo *res;
-	int ret;
+	int ret = getaddrinfo(host, NULL, &hints, &res);
+
+	if (ret) {
+		fprintf(stderr, "ncdevmem: cannot resolve '%s': %s: give an IPv4/IPv6 address\n",
+			host, gai_strerror(ret));
+		return NULL;
+	}
+	return res;
+}
+
+/* The whole sockaddr is kept: a link-local address needs its scope id. */
+static void set_addr(struct sockaddr_in6 *sa, const struct addrinfo *ai,
+		     uint16_t port)
+{
+	memcpy(sa, ai->ai_addr, sizeof(*sa));
+	sa->sin6_port = htons(port);
+}
+
+int ncd_resolve(const char *host, uint16_t port, struct sockaddr_in6 *sa)
+{
+	struct addrinfo *res;
 
 	memset(sa, 0, sizeof(*sa));
 	sa->sin6_family = AF_INET6;
@@ -22,14 +44,10 @@ int ncd_resolve(const char *host, uint16_t port, struct sockaddr_in6 *sa)
 		sa->sin6_addr = in6addr_any;
 		return 0;
 	}
-	ret = getaddrinfo(host, NULL, &hints, &res);
-	if (ret) {
-		fprintf(stderr, "ncdevmem: cannot resolve '%s': %s: give an IPv4/IPv6 address\n",
-			host, gai_strerror(ret));
+	res = lookup(host);
+	if (!res)
 		return -1;
-	}
-	memcpy(&sa->sin6_addr, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr,
-	       sizeof(sa->sin6_addr));
+	set_addr(sa, res, port);
 	freeaddrinfo(res);
 	return 0;
 }
@@ -89,32 +107,56 @@ static int bind_source(int fd, const char *src, uint16_t src_port)
 	return 0;
 }
 
-int ncd_connect(const char *host, uint16_t port, const char *src,
-		uint16_t src_port, const char *ifname)
+/* One address: fd, -1 (connect failed, errno set: try the next one) or
+ * -2 (set-up failed, message printed: give up). */
+static int try_connect(const struct sockaddr_in6 *sa, const char *src,
+		       uint16_t src_port, const char *ifname)
 {
-	struct sockaddr_in6 sa;
-	int fd;
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
 
-	fd = tcp_socket(host, port, &sa);
-	if (fd < 0)
-		return -1;
+	if (fd < 0) {
+		fprintf(stderr, "ncdevmem: socket: %s: check ulimit -n\n", strerror(errno));
+		return -2;
+	}
 	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 				 strlen(ifname) + 1)) {
 		fprintf(stderr, "ncdevmem: SO_BINDTODEVICE %s failed: %s: check -f\n",
 			ifname, strerror(errno));
-		goto fail;
+		close(fd);
+		return -2;
 	}
-	if (src && bind_source(fd, src, src_port))
-		goto fail;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		fprintf(stderr, "ncdevmem: connecting to %s port %u failed: %s: %s\n",
-			host, port, strerror(errno),
-			errno == ECONNREFUSED ? "is the server running (ncdevmem -l)?" :
-			"check -s, -p and the route");
-		goto fail;
+	if (src && bind_source(fd, src, src_port)) {
+		close(fd);
+		return -2;
 	}
-	return fd;
-fail:
+	if (!connect(fd, (const struct sockaddr *)sa, sizeof(*sa)))
+		return fd;
+	err = errno;
 	close(fd);
+	errno = err;
 	return -1;
+}
+
+/* Like nc: every address the name resolves to, in turn. */
+int ncd_connect(const char *host, uint16_t port, const char *src,
+		uint16_t src_port, const char *ifname)
+{
+	struct addrinfo *res = lookup(host), *ai;
+	struct sockaddr_in6 sa;
+	int fd = -1, err = 0;
+
+	if (!res)
+		return -1;
+	for (ai = res; ai && fd == -1; ai = ai->ai_next) {
+		set_addr(&sa, ai, port);
+		fd = try_connect(&sa, src, src_port, ifname);
+		err = errno;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		fprintf(stderr, "ncdevmem: connecting to %s port %u failed: %s: %s\n",
+			host, port, strerror(err),
+			err == ECONNREFUSED ? "is the server running (ncdevmem -l)?" :
+			"check -s, -p and the route");
+	return fd < 0 ? -1 : fd;
 }

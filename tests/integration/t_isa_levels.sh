@@ -21,8 +21,7 @@ pair() {	# level, server args..., -- client args...
 		>"$TMP/srv.json" 2>"$TMP/srv.err" &
 	local srv=$!
 	wait_listen "$NS_A" $port
-	in_b "$NCDEVMEM" -s "$ADDR_A" -p $port -i 0 "${cargs[@]}" 2>"$TMP/cli.err" ||
-		{ cat "$TMP/cli.err"; fail "$level: client exit $?"; }
+	in_b "$NCDEVMEM" -s "$ADDR_A" -p $port -i 0 "${cargs[@]}" 2>"$TMP/cli.err" || { rc=$?; cat "$TMP/cli.err"; fail "$level: client exit $rc"; }
 	wait $srv
 }
 
