@@ -24,18 +24,44 @@ double ncd_gbps(uint64_t bytes, double seconds)
 	return seconds > 0 ? bytes * 8.0 / seconds / 1e9 : 0.0;
 }
 
+/* Length of the well-formed UTF-8 sequence at @s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), 0 if there is none. */
+static int utf8_len(const unsigned char *s)
+{
+	int n = s[0] < 0x80 ? 1 : s[0] < 0xc2 ? 0 : s[0] < 0xe0 ? 2 :
+		s[0] < 0xf0 ? 3 : s[0] < 0xf5 ? 4 : 0;
+
+	for (int i = 1; i < n; i++)	/* stops at the NUL: never reads past */
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) ||
+			(s[0] == 0xed && s[1] >= 0xa0))) ||
+	    (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) ||
+			(s[0] == 0xf4 && s[1] >= 0x90))))
+		return 0;
+	return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 (a host name or interface from
+ * the command line) become U+FFFD, so the document always parses. */
 void ncd_json_escape(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+	fputc('"', f);
+	while (*p) {
+		int n = utf8_len(p);
+
+		if (!n) {
+			fputs("\\ufffd", f);
+			n = 1;
+		} else if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
 		else
-			fputc(c, f);
+			fwrite(p, 1, n, f);
+		p += n;
 	}
 	fputc('"', f);
 }
@@ -78,10 +104,15 @@ int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 	r->last_bytes = calloc(nflows, sizeof(*r->last_bytes));
 	if (!r->last_bytes)
 		return -1;
+	/* intervals wait for the end of the document in an unlinked file, so
+	 * a long -J run holds no more memory than a short one */
 	if (o->json) {
-		r->json_iv_f = open_memstream(&r->json_iv, &r->json_iv_len);
-		if (!r->json_iv_f)
+		r->json_iv_f = tmpfile();
+		if (!r->json_iv_f) {
+			fprintf(stderr, "ncdevmem: no temporary file for the -J intervals: %s: check TMPDIR\n",
+				strerror(errno));
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -229,6 +260,16 @@ static void json_verdict(FILE *f, const struct ncd_verdict *v, int pattern_on)
 	fputc('}', f);
 }
 
+static void copy_intervals(FILE *from, FILE *to)
+{
+	char buf[8192];
+	size_t n;
+
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		fwrite(buf, 1, n, to);
+}
+
 static void json_start(struct ncd_report *r, FILE *f)
 {
 	const struct ncd_opts *o = r->o;
@@ -250,10 +291,8 @@ static void json_start(struct ncd_report *r, FILE *f)
 	else
 		fputs("null", f);
 	fprintf(f, ",\"port\":%u},\n\"intervals\":[", o->port);
-	if (r->json_iv_f) {
-		fflush(r->json_iv_f);
-		fwrite(r->json_iv, 1, r->json_iv_len, f);
-	}
+	if (r->json_iv_f)
+		copy_intervals(r->json_iv_f, f);
 	fputs("],\n", f);
 }
 
@@ -352,9 +391,7 @@ void ncd_report_free(struct ncd_report *r)
 {
 	if (r->json_iv_f)
 		fclose(r->json_iv_f);
-	free(r->json_iv);
 	free(r->last_bytes);
 	r->json_iv_f = NULL;
-	r->json_iv = NULL;
 	r->last_bytes = NULL;
 }

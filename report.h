@@ -36,9 +36,7 @@ struct ncd_report {
 	double last_t;			/* end of the previous interval */
 	uint64_t *last_bytes;
 	FILE *text;			/* human output (stderr) */
-	char *json_iv;			/* intervals collected for -J */
-	size_t json_iv_len;
-	FILE *json_iv_f;
+	FILE *json_iv_f;		/* intervals collected for -J */
 	unsigned int nintervals;
 	double ru_user0, ru_sys0;	/* process CPU at start */
 };

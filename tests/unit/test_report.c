@@ -62,16 +62,35 @@ static void gbps(void **state)
 	assert_true(ncd_gbps(5, 0) == 0.0);
 }
 
-static void escape(void **state)
+static char *escaped(const char *in)
 {
 	char *s = NULL;
 	size_t n;
 	FILE *m = open_memstream(&s, &n);
 
-	ncd_json_escape(m, "a\"b\\c\nd");
+	ncd_json_escape(m, in);
 	fclose(m);
-	assert_string_equal(s, "\"a\\\"b\\\\c\\u000ad\"");
+	return s;
+}
+
+static void expect_escape(const char *in, const char *want)
+{
+	char *s = escaped(in);
+
+	assert_string_equal(s, want);
 	free(s);
+}
+
+static void escape(void **state)
+{
+	expect_escape("a\"b\\c\nd", "\"a\\\"b\\\\c\\u000ad\"");
+	/* well-formed UTF-8 passes; anything else is U+FFFD, byte by byte */
+	expect_escape("caf\xc3\xa9 \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+	expect_escape("\xff-", "\"\\ufffd-\"");
+	expect_escape("x\xc3", "\"x\\ufffd\"");			/* cut short */
+	expect_escape("\xc0\xaf", "\"\\ufffd\\ufffd\"");		/* overlong '/' */
+	expect_escape("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
+	expect_escape("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");	/* > U+10FFFF */
 }
 
 static void clean_run_is_ok(void **state)
