@@ -8,6 +8,7 @@
  * at buffer offset o % period.  Without a pattern stdin is sent like nc.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,9 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 		if (n < 0) {
 			if (!flow_stopped(f))
 				ncd_flow_error(f, "send failed after %llu bytes: %s",
-					       (unsigned long long)off, strerror(-n));
+					       (unsigned long long)off,
+					       n == -EAGAIN ? "no progress within --idle-timeout: the peer stopped reading"
+							    : strerror(-n));
 			break;
 		}
 		off += n;
@@ -150,15 +153,35 @@ static void send_stdin(struct ncd_flow *f, struct client *c,
 			       strerror(-w));
 }
 
-/* Half-close and wait for the receiver to finish, so every byte counted
- * here was taken by the peer's TCP before we report. */
-static void drain(int fd)
+/* A send that makes no progress for --idle-timeout fails with EAGAIN. */
+static void set_idle_timeout(int fd, double secs)
 {
+	struct timeval tv = { .tv_sec = (time_t)secs,
+			      .tv_usec = (long)((secs - (time_t)secs) * 1e6) };
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/*
+ * Half-close and wait for the receiver to close too, so every byte counted
+ * here was taken by the peer before we report.  Bounded by --idle-timeout:
+ * a peer that keeps sending or never closes cannot hold us.
+ */
+static void drain(struct ncd_flow *f, int fd)
+{
+	double limit = f->run->o->idle_timeout_s, end = ncd_now() + limit;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char b[4096];
 
 	shutdown(fd, SHUT_WR);
-	while (recv(fd, b, sizeof(b), 0) > 0)
-		;
+	while (!limit || ncd_now() < end) {
+		if (poll(&p, 1, 100) > 0 && recv(fd, b, sizeof(b), MSG_DONTWAIT) == 0)
+			return;
+		if (p.revents & (POLLERR | POLLHUP))
+			return;
+	}
+	fprintf(stderr, "ncdevmem: flow %u: the peer did not close within %.0f s of our end: not waiting longer (--idle-timeout)\n",
+		f->idx + 1, limit);
 }
 
 static int open_sink(struct ncd_flow *f, struct client *c, int fd,
@@ -190,13 +213,18 @@ static void client_flow(struct ncd_flow *f)
 		ncd_flow_error(f, "out of memory for the send ring");
 		return;
 	}
-	fd = ncd_connect(o->server, o->port, o->client, sport,
-			 c->devmem ? o->ifname : NULL);
+	fd = ncd_connect(&(struct ncd_dial){
+		.host = o->server, .port = o->port, .src = o->client,
+		.src_port = sport, .ifname = c->devmem ? o->ifname : NULL,
+		.timeout_s = o->connect_timeout_s, .stop = &f->run->stop });
 	if (fd < 0) {
-		ncd_flow_error(f, "no connection to %s port %u", o->server, o->port);
+		if (!atomic_load(&f->run->stop))
+			ncd_flow_error(f, "no connection to %s port %u", o->server,
+				       o->port);
 		goto out;
 	}
 	ncd_flow_begin(f, fd);
+	set_idle_timeout(fd, o->idle_timeout_s);
 	if (open_sink(f, c, fd, &sink, &ring) == 0) {
 		if (o->pat.kind != NCD_PAT_NONE)
 			send_pattern(f, c, &sink, ring.buf ? &ring : NULL);
@@ -204,7 +232,7 @@ static void client_flow(struct ncd_flow *f)
 			send_stdin(f, c, &sink, c->stdin_buf);
 		sink.close(&sink);
 	}
-	drain(fd);
+	drain(f, fd);
 	atomic_store(&f->run->fds[f->idx], -1);
 	close(fd);
 out:

@@ -14,7 +14,8 @@
 enum {
 	OPT_TIME = 256, OPT_BYTES, OPT_MEM, OPT_SEED, OPT_PERIOD, OPT_VALIDATE,
 	OPT_MODE, OPT_COPY, OPT_DEVMEM, OPT_ZCRX, OPT_GPU, OPT_CHECK,
-	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT,
+	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
+	OPT_IDLE_TIMEOUT,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +51,8 @@ static const struct option long_opts[] = {
 	{ "buf-size",		required_argument,	NULL, OPT_BUF_SIZE },
 	{ "discard",		no_argument,		NULL, OPT_DISCARD },
 	{ "corrupt-at",		required_argument,	NULL, OPT_CORRUPT_AT },
+	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
+	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
 	{ "verbose",		no_argument,		NULL, 'd' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -102,7 +105,11 @@ void ncd_opts_usage(FILE *f)
 "      --time SEC          run for SEC seconds (client default 10 with a pattern)\n"
 "      --bytes BYTES       send/receive BYTES per flow (K/M/G suffixes)\n"
 "  -P, --flows N           parallel flows, one thread each (default 1)\n"
-"  -i, --interval SEC      interval report period (default 1, 0 = off)\n"
+"  -i, --interval SEC      interval report period (default 1, >= 0.001, 0 = off)\n"
+"      --connect-timeout SEC  client: give up connecting after SEC (default 10,\n"
+"                          0 = never)\n"
+"      --idle-timeout SEC  give up when a connection makes no progress for SEC\n"
+"                          (default 60, 0 = never)\n"
 "  -J, --json              one JSON document on stdout (iperf3-like)\n"
 "      --check             print devmem readiness for -f IFNAME\n"
 "      --verbose           more detail on stderr\n"
@@ -188,6 +195,8 @@ static void defaults(struct ncd_opts *o)
 	o->pat.period = NCD_PAT_DEFAULT_PERIOD;
 	o->flows = 1;
 	o->interval_s = 1.0;
+	o->connect_timeout_s = 10;
+	o->idle_timeout_s = 60;
 	o->corrupt_at = -1;
 }
 
@@ -261,6 +270,14 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 			BAD("bad buffer size '%s': at least 4K", optarg);
 		break;
 	case OPT_CORRUPT_AT: NUM("offset", INT64_MAX, 1, o->corrupt_at); break;
+	case OPT_CONNECT_TIMEOUT:
+		if (ncd_parse_seconds(optarg, &o->connect_timeout_s))
+			BAD("bad connect timeout '%s': expected seconds", optarg);
+		break;
+	case OPT_IDLE_TIMEOUT:
+		if (ncd_parse_seconds(optarg, &o->idle_timeout_s))
+			BAD("bad idle timeout '%s': expected seconds", optarg);
+		break;
 	case OPT_VALIDATE: o->pat.kind = NCD_PAT_OFFSET; break;
 	case OPT_DISCARD: o->discard = 1; break;
 	case OPT_CHECK: o->check = 1; break;

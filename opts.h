@@ -47,6 +47,8 @@ struct ncd_opts {
 	uint64_t bytes;		/* --bytes per flow, 0 = unlimited */
 	unsigned int flows;	/* -P */
 	double interval_s;	/* -i, 0 = no interval lines */
+	double connect_timeout_s;	/* --connect-timeout, 0 = forever */
+	double idle_timeout_s;	/* --idle-timeout: no progress for this long, 0 = forever */
 	int json;		/* -J */
 	int discard;		/* --discard: server drops payload without a pattern */
 	int64_t corrupt_at;	/* --corrupt-at: client flips this stream byte (tests) */

@@ -11,14 +11,6 @@
 #include "opts.h"
 #include "report.h"
 
-double ncd_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 double ncd_gbps(uint64_t bytes, double seconds)
 {
 	return seconds > 0 ? bytes * 8.0 / seconds / 1e9 : 0.0;

@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include "clock.h"
 #include <stdio.h>
 #include "pattern.h"
 
@@ -41,7 +42,6 @@ struct ncd_report {
 	double ru_user0, ru_sys0;	/* process CPU at start */
 };
 
-double ncd_now(void);
 
 int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 		    const char *role, struct ncd_flow_stats *flows,

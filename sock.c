@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* Socket set-up shared by server and client. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "clock.h"
 #include "sock.h"
 
 /* Every address of @host, IPv4 ones v4-mapped; NULL with a message. */
@@ -107,56 +110,92 @@ static int bind_source(int fd, const char *src, uint16_t src_port)
 	return 0;
 }
 
-/* One address: fd, -1 (connect failed, errno set: try the next one) or
- * -2 (set-up failed, message printed: give up). */
-static int try_connect(const struct sockaddr_in6 *sa, const char *src,
-		       uint16_t src_port, const char *ifname)
+/* Wait for a non-blocking connect in slices of at most 100 ms, so a stop
+ * request is seen at once: 0, or -1 with errno (ETIMEDOUT, EINTR: stopped). */
+static int wait_connected(int fd, const struct ncd_dial *d, double deadline)
 {
-	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	for (;;) {
+		double left = deadline - ncd_now();
+
+		if (d->stop && atomic_load(d->stop)) {
+			errno = EINTR;
+			return -1;
+		}
+		if (d->timeout_s > 0 && left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (poll(&p, 1, d->timeout_s > 0 && left < 0.1 ? (int)(left * 1000) + 1
+							       : 100) > 0)
+			break;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
+		errno = err ? err : errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* One address: fd, -1 (connect failed, errno set: try the next one) or
+ * -2 (set-up failed, message printed, or stopped: give up). */
+static int try_connect(const struct sockaddr_in6 *sa, const struct ncd_dial *d,
+		       double deadline)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int err;
 
 	if (fd < 0) {
 		fprintf(stderr, "ncdevmem: socket: %s: check ulimit -n\n", strerror(errno));
 		return -2;
 	}
-	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-				 strlen(ifname) + 1)) {
+	if (d->ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d->ifname,
+				    strlen(d->ifname) + 1)) {
 		fprintf(stderr, "ncdevmem: SO_BINDTODEVICE %s failed: %s: check -f\n",
-			ifname, strerror(errno));
-		close(fd);
-		return -2;
+			d->ifname, strerror(errno));
+		goto fail;
 	}
-	if (src && bind_source(fd, src, src_port)) {
+	if (d->src && bind_source(fd, d->src, d->src_port))
+		goto fail;
+	if ((connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) &&
+	     (errno != EINPROGRESS || wait_connected(fd, d, deadline))) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		err = errno;
 		close(fd);
-		return -2;
+		errno = err;
+		return err == EINTR ? -2 : -1;
 	}
-	if (!connect(fd, (const struct sockaddr *)sa, sizeof(*sa)))
-		return fd;
-	err = errno;
+	return fd;
+fail:
 	close(fd);
-	errno = err;
-	return -1;
+	return -2;
 }
 
-/* Like nc: every address the name resolves to, in turn. */
-int ncd_connect(const char *host, uint16_t port, const char *src,
-		uint16_t src_port, const char *ifname)
+/* Like nc: every address the name resolves to, in turn, within one
+ * deadline. */
+int ncd_connect(const struct ncd_dial *d)
 {
-	struct addrinfo *res = lookup(host), *ai;
+	struct addrinfo *res = lookup(d->host), *ai;
+	double deadline = ncd_now() + d->timeout_s;
 	struct sockaddr_in6 sa;
 	int fd = -1, err = 0;
 
 	if (!res)
 		return -1;
 	for (ai = res; ai && fd == -1; ai = ai->ai_next) {
-		set_addr(&sa, ai, port);
-		fd = try_connect(&sa, src, src_port, ifname);
+		set_addr(&sa, ai, d->port);
+		fd = try_connect(&sa, d, deadline);
 		err = errno;
 	}
 	freeaddrinfo(res);
 	if (fd == -1)
 		fprintf(stderr, "ncdevmem: connecting to %s port %u failed: %s: %s\n",
-			host, port, strerror(err),
+			d->host, d->port, strerror(err),
 			err == ECONNREFUSED ? "is the server running (ncdevmem -l)?" :
+			err == ETIMEDOUT ? "no answer: check -s, the route and firewalls, or raise --connect-timeout" :
 			"check -s, -p and the route");
 	return fd < 0 ? -1 : fd;
 }

@@ -4,15 +4,26 @@
 #define NCD_SOCK_H
 
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* Resolve @host (NULL = any) into @sa; 0 or -1 with a message printed. */
 int ncd_resolve(const char *host, uint16_t port, struct sockaddr_in6 *sa);
 /* Listening socket on @host:@port; fd or -1 with a message printed. */
 int ncd_listen(const char *host, uint16_t port, int backlog);
-/* Connected socket; @src (may be NULL) binds the source address, with
- * @src_port (0 = any).  @ifname (may be NULL): SO_BINDTODEVICE. */
-int ncd_connect(const char *host, uint16_t port, const char *src,
-		uint16_t src_port, const char *ifname);
+/* Where and how to connect. */
+struct ncd_dial {
+	const char *host;
+	uint16_t port;
+	const char *src;	/* source address to bind, or NULL */
+	uint16_t src_port;	/* 0 = any */
+	const char *ifname;	/* SO_BINDTODEVICE, or NULL */
+	double timeout_s;	/* for all addresses together, 0 = forever */
+	_Atomic int *stop;	/* set: give up within 100 ms, quietly */
+};
+
+/* Connected (blocking) socket; -1 with a message printed, or quietly when
+ * stopped (errno EINTR). */
+int ncd_connect(const struct ncd_dial *d);
 
 #endif
