@@ -5,11 +5,13 @@
  * write them to stdout, like nc), give them back, count bytes.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "frag.h"
 #include "mem.h"
 #include "nic.h"
 #include "role.h"
@@ -53,85 +55,164 @@ static int write_out(struct server *s, const struct ncd_frag *fr, unsigned int n
 	return 0;
 }
 
-static int consume(struct ncd_flow *f, struct server *s,
-		   const struct ncd_frag *fr, unsigned int n)
+/* How many batches a flow keeps in flight: enough to hide a GPU's launch
+ * and completion latency; synchronous providers use 1. */
+#define RX_DEPTH	4
+
+struct rx {
+	struct ncd_flow *f;
+	struct server *s;
+	struct ncd_frag_source *src;
+	struct ncd_vq q;
+	int fd;
+	int failed;		/* an error was recorded for the flow */
+	uint64_t submitted, total;
+};
+
+/* A batch the provider is done with: output (netcat), tokens back, count. */
+static int finish_batch(struct rx *x, struct ncd_vq_batch *b)
 {
-	const struct ncd_opts *o = f->run->o;
+	const struct ncd_opts *o = x->f->run->o;
 	int ret = 0;
 
-	if (o->pat.kind != NCD_PAT_NONE)
-		ret = ncd_mem_validate(&s->mem, fr, n, &o->pat, &f->st->verdict);
-	else if (!o->discard)
-		ret = write_out(s, fr, n);
-	return ret;
+	if (o->pat.kind == NCD_PAT_NONE && !o->discard)
+		ret = write_out(x->s, b->frags, b->n);
+	if (ret) {
+		ncd_flow_error(x->f, "writing payload failed: %s", strerror(-ret));
+		return ret;
+	}
+	ret = x->src->release(x->src, b->frags, b->n);
+	if (ret) {
+		ncd_flow_error(x->f, "giving buffers back failed: %s", strerror(-ret));
+		return ret;
+	}
+	x->total += b->bytes;
+	x->f->st->frags += b->n;
+	atomic_store(&x->f->st->bytes, x->total);
+	return 0;
 }
 
-static uint64_t frag_bytes(const struct ncd_frag *fr, unsigned int n)
+/* Finish every completed batch; with @wait, every batch in flight. */
+static int reap(struct rx *x, int wait)
 {
-	uint64_t b = 0;
+	struct ncd_vq_batch *b;
+	int err;
 
-	while (n--)
-		b += fr[n].len;
-	return b;
+	while ((b = ncd_vq_reap(&x->q, wait, &err)))
+		if ((err = finish_batch(x, b)))
+			break;
+	else if (err)
+		ncd_flow_error(x->f, "validating payload failed: %s", strerror(-err));
+	x->failed |= err != 0;
+	return err;
 }
 
-static void rx_loop(struct ncd_flow *f, struct server *s,
-		    struct ncd_frag_source *src)
+/* Nothing to receive right now: better wait for the GPU and give tokens
+ * back than sleep in recvmsg while the NIC may be short of buffers. */
+static int socket_idle(int fd)
 {
-	const struct ncd_opts *o = f->run->o;
-	struct ncd_frag *fr = calloc(RX_BATCH, sizeof(*fr));
-	uint64_t total = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
+}
+
+static int rx_step(struct rx *x)
+{
+	const struct ncd_opts *o = x->f->run->o;
+	struct ncd_vq_batch *b;
 	int n, ret;
 
-	if (!fr) {
-		ncd_flow_error(f, "out of memory for the fragment batch");
-		return;
+	if (reap(x, !ncd_vq_next(&x->q) ||
+		    (ncd_vq_inflight(&x->q) && socket_idle(x->fd))))
+		return 0;
+	if (o->bytes && x->submitted >= o->bytes)
+		return 0;
+	b = ncd_vq_next(&x->q);
+	n = x->src->next(x->src, b->frags, x->q.cap);
+	if (n <= 0)
+		return n ? n : 0;
+	b->n = n;
+	ret = ncd_vq_submit(&x->q);
+	if (ret) {
+		ncd_flow_error(x->f, "validating payload failed: %s", strerror(-ret));
+		x->failed = 1;
+		return 0;
 	}
-	while ((n = src->next(src, fr, RX_BATCH)) > 0) {
-		ret = consume(f, s, fr, n);
-		if (ret) {
-			ncd_flow_error(f, "%s payload failed: %s", o->pat.kind ?
-				       "validating" : "writing", strerror(-ret));
-			break;
-		}
-		ret = src->release(src, fr, n);
-		if (ret) {
-			ncd_flow_error(f, "giving buffers back failed: %s",
-				       strerror(-ret));
-			break;
-		}
-		total += frag_bytes(fr, n);
-		f->st->frags += n;
-		atomic_store(&f->st->bytes, total);
-		if (o->bytes && total >= o->bytes)
-			break;
-	}
-	if (n < 0 && !atomic_load(&f->run->stop) && !s->path.open_source)
+	x->submitted += b->bytes;
+	return 1;
+}
+
+static void rx_report_end(struct rx *x, int n)
+{
+	struct ncd_flow *f = x->f;
+	const struct ncd_opts *o = f->run->o;
+	int stop = atomic_load(&f->run->stop);
+
+	if (x->failed)
+		return;	/* already recorded */
+	if (n < 0 && !stop && !x->s->path.open_source)
 		ncd_flow_error(f, "receive failed: %s", strerror(-n));
-	else if (n < 0 && !atomic_load(&f->run->stop))	/* devmem/zcrx said why */
+	else if (n < 0 && !stop)	/* devmem/zcrx said why */
 		ncd_flow_record(f, "receive failed: %s", strerror(-n));
-	else if (o->bytes && total < o->bytes && !atomic_load(&f->run->stop))
+	else if (o->bytes && x->total < o->bytes && !stop)
 		ncd_flow_error(f, "peer closed after %llu of %llu bytes",
-			       (unsigned long long)total,
+			       (unsigned long long)x->total,
 			       (unsigned long long)o->bytes);
-	free(fr);
+}
+
+static void rx_loop(struct rx *x)
+{
+	int n;
+
+	while ((n = rx_step(x)) > 0)
+		;
+	if (!x->failed)
+		reap(x, 1);	/* every batch in flight: tokens back */
+	rx_report_end(x, n);
 }
 
 static int open_source(struct ncd_flow *f, struct server *s, int fd,
-		       struct ncd_frag_source *src)
+		       struct ncd_vq *q, struct ncd_frag_source *src)
 {
+	size_t off = f->idx * s->slice;
+
 	if (s->path.open_source)
 		return s->path.open_source(&s->path, f, fd, &s->mem, src);
-	return ncd_copy_source_open(src, fd, &s->mem, f->idx * s->slice,
-				    s->slice);
+	if (!s->mem.cpu_addr && s->mem.ops->vq_stage)
+		return ncd_stage_source_open(src, fd, q, off, s->slice);
+	return ncd_copy_source_open(src, fd, &s->mem, off, s->slice);
+}
+
+static void run_source(struct ncd_flow *f, struct server *s, int fd)
+{
+	struct ncd_frag_source src;
+	struct rx x = { .f = f, .s = s, .src = &src, .fd = fd };
+	const char *why = "validation queue";
+	int ret;
+
+	ret = ncd_vq_open(&x.q, &s->mem, &f->run->o->pat, &f->st->verdict,
+			  RX_DEPTH, RX_BATCH);
+	if (!ret) {
+		why = "receive path";
+		ret = open_source(f, s, fd, &x.q, &src);
+	}
+	if (ret) {
+		ncd_flow_error(f, "cannot set up the %s %s: %s",
+			       ncd_mode_name(f->run->o->mode), why, strerror(-ret));
+		ncd_vq_close(&x.q);
+		return;
+	}
+	rx_loop(&x);
+	if (s->path.flow_done)
+		s->path.flow_done(&s->path, f, &src);
+	ncd_vq_close(&x.q);	/* the GPU is done with the source's buffers */
+	src.close(&src);
 }
 
 static void server_flow(struct ncd_flow *f)
 {
 	struct ncd_run *r = f->run;
-	struct server *s = r->ctx;
-	struct ncd_frag_source src;
-	int fd, ret;
+	int fd;
 
 	fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0) {
@@ -140,16 +221,7 @@ static void server_flow(struct ncd_flow *f)
 		return;
 	}
 	ncd_flow_begin(f, fd);
-	ret = open_source(f, s, fd, &src);
-	if (ret) {
-		ncd_flow_error(f, "cannot set up the %s receive path: %s",
-			       ncd_mode_name(r->o->mode), strerror(-ret));
-	} else {
-		rx_loop(f, s, &src);
-		if (s->path.flow_done)
-			s->path.flow_done(&s->path, f, &src);
-		src.close(&src);
-	}
+	run_source(f, r->ctx, fd);
 	atomic_store(&r->fds[f->idx], -1);
 	close(fd);
 }
