@@ -5,7 +5,6 @@
  * write them to stdout, like nc), give them back, count bytes.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +15,10 @@
 #include "nic.h"
 #include "role.h"
 #include "run.h"
+#include "rx_loop.h"
 #include "sock.h"
 #include "sources.h"
 
-#define RX_BATCH	1024	/* fragments per batch: validation and release */
 
 struct server {
 	struct ncd_mem mem;
@@ -55,120 +54,9 @@ static int write_out(struct server *s, const struct ncd_frag *fr, unsigned int n
 	return 0;
 }
 
-/* How many batches a flow keeps in flight: enough to hide a GPU's launch
- * and completion latency; synchronous providers use 1. */
-#define RX_DEPTH	4
-
-struct rx {
-	struct ncd_flow *f;
-	struct server *s;
-	struct ncd_frag_source *src;
-	struct ncd_vq q;
-	int fd;
-	int failed;		/* an error was recorded for the flow */
-	uint64_t submitted, total;
-};
-
-/* A batch the provider is done with: output (netcat), tokens back, count. */
-static int finish_batch(struct rx *x, struct ncd_vq_batch *b)
+static int server_write_out(void *ctx, const struct ncd_frag *fr, unsigned int n)
 {
-	const struct ncd_opts *o = x->f->run->o;
-	int ret = 0;
-
-	if (o->pat.kind == NCD_PAT_NONE && !o->discard)
-		ret = write_out(x->s, b->frags, b->n);
-	if (ret) {
-		ncd_flow_error(x->f, "writing payload failed: %s", strerror(-ret));
-		return ret;
-	}
-	ret = x->src->release(x->src, b->frags, b->n);
-	if (ret) {
-		ncd_flow_error(x->f, "giving buffers back failed: %s", strerror(-ret));
-		return ret;
-	}
-	x->total += b->bytes;
-	x->f->st->frags += b->n;
-	atomic_store(&x->f->st->bytes, x->total);
-	return 0;
-}
-
-/* Finish every completed batch; with @wait, every batch in flight. */
-static int reap(struct rx *x, int wait)
-{
-	struct ncd_vq_batch *b;
-	int err;
-
-	while ((b = ncd_vq_reap(&x->q, wait, &err)))
-		if ((err = finish_batch(x, b)))
-			break;
-	else if (err)
-		ncd_flow_error(x->f, "validating payload failed: %s", strerror(-err));
-	x->failed |= err != 0;
-	return err;
-}
-
-/* Nothing to receive right now: better wait for the GPU and give tokens
- * back than sleep in recvmsg while the NIC may be short of buffers. */
-static int socket_idle(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 0;
-}
-
-static int rx_step(struct rx *x)
-{
-	const struct ncd_opts *o = x->f->run->o;
-	struct ncd_vq_batch *b;
-	int n, ret;
-
-	if (reap(x, !ncd_vq_next(&x->q) ||
-		    (ncd_vq_inflight(&x->q) && socket_idle(x->fd))))
-		return 0;
-	if (o->bytes && x->submitted >= o->bytes)
-		return 0;
-	b = ncd_vq_next(&x->q);
-	n = x->src->next(x->src, b->frags, x->q.cap);
-	if (n <= 0)
-		return n ? n : 0;
-	b->n = n;
-	ret = ncd_vq_submit(&x->q);
-	if (ret) {
-		ncd_flow_error(x->f, "validating payload failed: %s", strerror(-ret));
-		x->failed = 1;
-		return 0;
-	}
-	x->submitted += b->bytes;
-	return 1;
-}
-
-static void rx_report_end(struct rx *x, int n)
-{
-	struct ncd_flow *f = x->f;
-	const struct ncd_opts *o = f->run->o;
-	int stop = atomic_load(&f->run->stop);
-
-	if (x->failed)
-		return;	/* already recorded */
-	if (n < 0 && !stop && !x->s->path.open_source)
-		ncd_flow_error(f, "receive failed: %s", strerror(-n));
-	else if (n < 0 && !stop)	/* devmem/zcrx said why */
-		ncd_flow_record(f, "receive failed: %s", strerror(-n));
-	else if (o->bytes && x->total < o->bytes && !stop)
-		ncd_flow_error(f, "peer closed after %llu of %llu bytes",
-			       (unsigned long long)x->total,
-			       (unsigned long long)o->bytes);
-}
-
-static void rx_loop(struct rx *x)
-{
-	int n;
-
-	while ((n = rx_step(x)) > 0)
-		;
-	if (!x->failed)
-		reap(x, 1);	/* every batch in flight: tokens back */
-	rx_report_end(x, n);
+	return write_out(ctx, fr, n);
 }
 
 static int open_source(struct ncd_flow *f, struct server *s, int fd,
@@ -186,12 +74,14 @@ static int open_source(struct ncd_flow *f, struct server *s, int fd,
 static void run_source(struct ncd_flow *f, struct server *s, int fd)
 {
 	struct ncd_frag_source src;
-	struct rx x = { .f = f, .s = s, .src = &src, .fd = fd };
+	struct ncd_rx x = { .f = f, .src = &src, .fd = fd,
+			    .path_reports = s->path.open_source != NULL,
+			    .write_out = server_write_out, .ctx = s };
 	const char *why = "validation queue";
 	int ret;
 
 	ret = ncd_vq_open(&x.q, &s->mem, &f->run->o->pat, &f->st->verdict,
-			  RX_DEPTH, RX_BATCH);
+			  NCD_RX_DEPTH, NCD_RX_BATCH);
 	if (!ret) {
 		why = "receive path";
 		ret = open_source(f, s, fd, &x.q, &src);
@@ -202,7 +92,7 @@ static void run_source(struct ncd_flow *f, struct server *s, int fd)
 		ncd_vq_close(&x.q);
 		return;
 	}
-	rx_loop(&x);
+	ncd_rx_loop(&x);
 	if (s->path.flow_done)
 		s->path.flow_done(&s->path, f, &src);
 	ncd_vq_close(&x.q);	/* the GPU is done with the source's buffers */
