@@ -186,11 +186,12 @@ static void exec_op(struct op *o, struct stream *s)
 			run_fill(o, s->id);
 		break;
 	case OP_EVENT:
+		/* logged under the lock: no query can report it done first */
 		pthread_mutex_lock(&slk);
 		if (o->gen == o->ev->gen)
 			o->ev->done_gen = o->gen;
-		pthread_mutex_unlock(&slk);
 		fake_cuda_log("complete ev=%d stream=%d", o->ev->id, s->id);
+		pthread_mutex_unlock(&slk);
 		break;
 	}
 }
@@ -360,10 +361,10 @@ CUresult cuEventRecord(void *h, void *sh)
 		return 2;
 	pthread_mutex_lock(&slk);
 	o->gen = ++e->gen;
+	fake_cuda_log("cuEventRecord ev=%d stream=%d", e->id, s->id);
 	pthread_mutex_unlock(&slk);
 	o->kind = OP_EVENT;
 	o->ev = e;
-	fake_cuda_log("cuEventRecord ev=%d stream=%d", e->id, s->id);
 	enqueue(s, o);
 	return 0;
 }
@@ -375,8 +376,8 @@ CUresult cuEventQuery(void *h)
 
 	pthread_mutex_lock(&slk);
 	done = e->done_gen == e->gen;
-	pthread_mutex_unlock(&slk);
 	fake_cuda_log("cuEventQuery ev=%d -> %d", e->id, done ? 0 : 600);
+	pthread_mutex_unlock(&slk);
 	return done ? 0 : 600;
 }
 
@@ -387,8 +388,8 @@ CUresult cuEventSynchronize(void *h)
 	pthread_mutex_lock(&slk);
 	while (e->done_gen != e->gen)
 		pthread_cond_wait(&scv, &slk);
-	pthread_mutex_unlock(&slk);
 	fake_cuda_log("cuEventSynchronize ev=%d -> 0", e->id);
+	pthread_mutex_unlock(&slk);
 	return 0;
 }
 
