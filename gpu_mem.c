@@ -81,20 +81,25 @@ static void export_dmabuf(struct ncd_mem *m, struct cuda_priv *p, int supported)
 	int fd;
 	CUresult r;
 
+	/* copy mode does not need a dma-buf: devmem prints why it has none */
+	m->dmabuf_err = p->dmabuf_err;
 	if (!supported) {
-		fprintf(stderr, "cuda: GPU %s cannot export dma-bufs (CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED is 0; needs the NVIDIA open kernel modules): only copy mode can use it\n",
-			p->bdf);
+		snprintf(p->dmabuf_err, sizeof(p->dmabuf_err),
+			 "cuda: GPU %s cannot export dma-bufs (CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED is 0): load the NVIDIA open kernel modules, or use --copy",
+			 p->bdf);
 		return;
 	}
 	r = try_export(m, p, first, &fd);
 	if (r)
 		r = try_export(m, p, first ^ CU_MEM_RANGE_FLAG_DMA_BUF_MAPPING_TYPE_PCIE, &fd);
 	if (r || fd < 0) {
-		fprintf(stderr, "cuda: dma-buf export of %zu bytes on GPU %s failed: %s (%d): only copy mode can use it\n",
-			m->size, p->bdf, ncd_cu_str(r), r);
+		snprintf(p->dmabuf_err, sizeof(p->dmabuf_err),
+			 "cuda: dma-buf export of %zu bytes on GPU %s failed with both mapping types: %s (%d): use --copy",
+			 m->size, p->bdf, ncd_cu_str(r), r);
 		return;
 	}
 	m->dmabuf_fd = fd;
+	m->dmabuf_err = NULL;
 }
 
 /* NIC writes into GPU memory are ordered for the GPU's own kernels only when

@@ -26,6 +26,7 @@ struct cuda_priv {
 	int need_flush;			/* NIC writes need cuFlushGPUDirectRDMAWrites */
 	pthread_mutex_t lock;		/* provider stream and staging; not RX */
 	char bdf[32];
+	char dmabuf_err[256];		/* why there is no dma-buf */
 };
 
 /* The kernels' pattern parameters; -EINVAL for a degenerate period. */

@@ -70,6 +70,7 @@ struct ncd_mem {
 	size_t size;
 	void *cpu_addr;		/* CPU mapping, NULL when there is none */
 	int dmabuf_fd;		/* -1 for plain host memory */
+	const char *dmabuf_err;	/* why dmabuf_fd is -1 (one line), or NULL */
 	int gpu_index;		/* cuda: device ordinal, -1 = nearest the NIC */
 	const char *gpu_sel;	/* cuda: --gpu argument (index or PCI addr) */
 	const char *ifname;	/* cuda: for nearest-GPU selection */
