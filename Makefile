@@ -96,3 +96,13 @@ clean:
 	rm -rf build build-* ncdevmem
 
 .PHONY: all tests check install clean asan-tests fuzzers fuzz
+
+# Fake libcuda for the tests (tests/fake_cuda), loaded through NCD_LIBCUDA.
+# Built without sanitizers so that python (ctypes) can load it as well.
+FAKE_CUDA := $(B)/tests/fake_cuda/libcuda.so.1
+$(FAKE_CUDA): $(wildcard tests/fake_cuda/*.c tests/fake_cuda/*.h)
+	mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fPIC -shared -pthread \
+		-o $@ $(filter %.c,$^)
+
+tests: $(FAKE_CUDA)

@@ -29,4 +29,8 @@ int ncd_pci_addr_norm(const char *in, char *out, size_t len);
 int ncd_gpu_pick_nearest(const char *nic_path, const char *const *gpu_paths,
 			 int n);
 
+/* 1 when the two sysfs device paths share a PCIe switch or root port (not
+ * just the root complex), else 0. */
+int ncd_gpu_shares_port(const char *nic_path, const char *gpu_path);
+
 #endif

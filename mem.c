@@ -44,6 +44,7 @@ int ncd_mem_open(struct ncd_mem *m, enum ncd_mem_kind kind, size_t size)
 	m->ops = ops_for(kind);
 	m->kind = kind;
 	m->dmabuf_fd = -1;
+	m->dmabuf_err = NULL;
 	m->cpu_addr = NULL;
 	m->size = 0;
 	if (!m->ops)

@@ -50,10 +50,13 @@ static int devmem_setup(struct ncd_rx_path *p, const struct ncd_opts *o,
 	struct ncd_nic *nic;
 	int ret;
 
-	if (m->dmabuf_fd < 0) {
-		fprintf(stderr, "ncdevmem: devmem needs a dma-buf, %s memory has none: use --mem udmabuf or --mem cuda\n",
-			ncd_mem_kind_name(m->kind));
-		return -EINVAL;
+	if (m->dmabuf_fd < 0) {	/* a capability this machine lacks: skip */
+		if (m->dmabuf_err)
+			fprintf(stderr, "%s\n", m->dmabuf_err);
+		else
+			fprintf(stderr, "ncdevmem: devmem needs a dma-buf, %s memory has none: use --mem udmabuf or --mem cuda\n",
+				ncd_mem_kind_name(m->kind));
+		return -EOPNOTSUPP;
 	}
 	nic = calloc(1, sizeof(*nic));
 	if (!nic)

@@ -10,14 +10,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "frag.h"
 #include "mem.h"
 #include "nic.h"
 #include "role.h"
 #include "run.h"
+#include "rx_loop.h"
 #include "sock.h"
 #include "sources.h"
 
-#define RX_BATCH	1024	/* fragments per batch: validation and release */
 
 struct server {
 	struct ncd_mem mem;
@@ -53,85 +54,55 @@ static int write_out(struct server *s, const struct ncd_frag *fr, unsigned int n
 	return 0;
 }
 
-static int consume(struct ncd_flow *f, struct server *s,
-		   const struct ncd_frag *fr, unsigned int n)
+static int server_write_out(void *ctx, const struct ncd_frag *fr, unsigned int n)
 {
-	const struct ncd_opts *o = f->run->o;
-	int ret = 0;
-
-	if (o->pat.kind != NCD_PAT_NONE)
-		ret = ncd_mem_validate(&s->mem, fr, n, &o->pat, &f->st->verdict);
-	else if (!o->discard)
-		ret = write_out(s, fr, n);
-	return ret;
-}
-
-static uint64_t frag_bytes(const struct ncd_frag *fr, unsigned int n)
-{
-	uint64_t b = 0;
-
-	while (n--)
-		b += fr[n].len;
-	return b;
-}
-
-static void rx_loop(struct ncd_flow *f, struct server *s,
-		    struct ncd_frag_source *src)
-{
-	const struct ncd_opts *o = f->run->o;
-	struct ncd_frag *fr = calloc(RX_BATCH, sizeof(*fr));
-	uint64_t total = 0;
-	int n, ret;
-
-	if (!fr) {
-		ncd_flow_error(f, "out of memory for the fragment batch");
-		return;
-	}
-	while ((n = src->next(src, fr, RX_BATCH)) > 0) {
-		ret = consume(f, s, fr, n);
-		if (ret) {
-			ncd_flow_error(f, "%s payload failed: %s", o->pat.kind ?
-				       "validating" : "writing", strerror(-ret));
-			break;
-		}
-		ret = src->release(src, fr, n);
-		if (ret) {
-			ncd_flow_error(f, "giving buffers back failed: %s",
-				       strerror(-ret));
-			break;
-		}
-		total += frag_bytes(fr, n);
-		f->st->frags += n;
-		atomic_store(&f->st->bytes, total);
-		if (o->bytes && total >= o->bytes)
-			break;
-	}
-	if (n < 0 && !atomic_load(&f->run->stop) && !s->path.open_source)
-		ncd_flow_error(f, "receive failed: %s", strerror(-n));
-	else if (n < 0 && !atomic_load(&f->run->stop))	/* devmem/zcrx said why */
-		ncd_flow_record(f, "receive failed: %s", strerror(-n));
-	else if (o->bytes && total < o->bytes && !atomic_load(&f->run->stop))
-		ncd_flow_error(f, "peer closed after %llu of %llu bytes",
-			       (unsigned long long)total,
-			       (unsigned long long)o->bytes);
-	free(fr);
+	return write_out(ctx, fr, n);
 }
 
 static int open_source(struct ncd_flow *f, struct server *s, int fd,
-		       struct ncd_frag_source *src)
+		       struct ncd_vq *q, struct ncd_frag_source *src)
 {
+	size_t off = f->idx * s->slice;
+
 	if (s->path.open_source)
 		return s->path.open_source(&s->path, f, fd, &s->mem, src);
-	return ncd_copy_source_open(src, fd, &s->mem, f->idx * s->slice,
-				    s->slice);
+	if (!s->mem.cpu_addr && s->mem.ops->vq_stage)
+		return ncd_stage_source_open(src, fd, q, off, s->slice);
+	return ncd_copy_source_open(src, fd, &s->mem, off, s->slice);
+}
+
+static void run_source(struct ncd_flow *f, struct server *s, int fd)
+{
+	struct ncd_frag_source src;
+	struct ncd_rx x = { .f = f, .src = &src, .fd = fd,
+			    .path_reports = s->path.open_source != NULL,
+			    .write_out = server_write_out, .ctx = s };
+	const char *why = "validation queue";
+	int ret;
+
+	ret = ncd_vq_open(&x.q, &s->mem, &f->run->o->pat, &f->st->verdict,
+			  NCD_RX_DEPTH, NCD_RX_BATCH);
+	if (!ret) {
+		why = "receive path";
+		ret = open_source(f, s, fd, &x.q, &src);
+	}
+	if (ret) {
+		ncd_flow_error(f, "cannot set up the %s %s: %s",
+			       ncd_mode_name(f->run->o->mode), why, strerror(-ret));
+		ncd_vq_close(&x.q);
+		return;
+	}
+	ncd_rx_loop(&x);
+	if (s->path.flow_done)
+		s->path.flow_done(&s->path, f, &src);
+	ncd_vq_close(&x.q);	/* the GPU is done with the source's buffers */
+	src.close(&src);
 }
 
 static void server_flow(struct ncd_flow *f)
 {
 	struct ncd_run *r = f->run;
-	struct server *s = r->ctx;
-	struct ncd_frag_source src;
-	int fd, ret;
+	int fd;
 
 	fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0) {
@@ -140,16 +111,7 @@ static void server_flow(struct ncd_flow *f)
 		return;
 	}
 	ncd_flow_begin(f, fd);
-	ret = open_source(f, s, fd, &src);
-	if (ret) {
-		ncd_flow_error(f, "cannot set up the %s receive path: %s",
-			       ncd_mode_name(r->o->mode), strerror(-ret));
-	} else {
-		rx_loop(f, s, &src);
-		if (s->path.flow_done)
-			s->path.flow_done(&s->path, f, &src);
-		src.close(&src);
-	}
+	run_source(f, r->ctx, fd);
 	atomic_store(&r->fds[f->idx], -1);
 	close(fd);
 }

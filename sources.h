@@ -15,6 +15,11 @@ struct ncd_opts;
 int ncd_copy_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
 			 size_t off, size_t len);
 
+/* Copy mode through a validation queue's staging buffers (providers with
+ * vq_stage, i.e. no CPU mapping): the queue copies each batch in. */
+int ncd_stage_source_open(struct ncd_frag_source *s, int fd, struct ncd_vq *q,
+			  size_t off, size_t len);
+
 /* devmem: recvmsg(MSG_SOCK_DEVMEM) on @fd; fragments are SCM_DEVMEM_DMABUF
  * cmsgs that must carry @dmabuf_id; tokens released in coalesced batches. */
 int ncd_devmem_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
