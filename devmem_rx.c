@@ -8,13 +8,17 @@
  *
  * Tokens the consumer released are queued (devmem_tokens.h) and given back
  * in large calls; before a recvmsg could block, the queue is flushed: with
- * tokens queued the call is first made with MSG_DONTWAIT and only on EAGAIN
- * (socket empty) are they given back and the blocking call made.
+ * tokens queued the call is first made with MSG_DONTWAIT; on EAGAIN (socket
+ * empty) we wait up to NCD_DEVMEM_IDLE_MS for data, and only when none came
+ * are the tokens given back and the blocking call made.  The queue is bounded
+ * by the held-bytes trigger (a quarter of the flow's share of the dma-buf),
+ * so during that wait the NIC still has at least three quarters of it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "devmem_cmsg.h"
@@ -28,6 +32,7 @@
 #define RX_MAX_FRAGS	(RX_CTRL_LEN / NCD_DEVMEM_CMSG_SPACE + 1)
 
 ncd_recvmsg_fn ncd_devmem_recvmsg = recvmsg;
+ncd_poll_fn ncd_devmem_poll = poll;
 
 struct devmem_rx {
 	int fd;
@@ -79,11 +84,17 @@ static int recv_batch(struct ncd_frag_source *s, struct devmem_rx *r)
 	if (r->tok.nr) {
 		/* tokens queued: they go back before we wait for the NIC */
 		ret = do_recv(r, &msg, &iov, MSG_DONTWAIT);
-		if (ret < 0 && errno == EAGAIN) {
-			n = flush_tokens(r, NCD_FLUSH_IDLE);
-			if (n)
-				return n;
-			ret = do_recv(r, &msg, &iov, 0);
+		while (ret < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = r->fd, .events = POLLIN };
+
+			if (ncd_devmem_poll(&p, 1, NCD_DEVMEM_IDLE_MS) <= 0) {
+				n = flush_tokens(r, NCD_FLUSH_IDLE);
+				if (n)
+					return n;
+				ret = do_recv(r, &msg, &iov, 0);
+				break;
+			}
+			ret = do_recv(r, &msg, &iov, MSG_DONTWAIT);
 		}
 	} else {
 		ret = do_recv(r, &msg, &iov, 0);

@@ -3,6 +3,7 @@
 #ifndef NCD_DEVMEM_RX_H
 #define NCD_DEVMEM_RX_H
 
+#include <poll.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -30,5 +31,13 @@ int ncd_devmem_source_flush(struct ncd_frag_source *s);
 /* recvmsg() seam for tests; defaults to recvmsg(2). */
 typedef ssize_t (*ncd_recvmsg_fn)(int fd, struct msghdr *msg, int flags);
 extern ncd_recvmsg_fn ncd_devmem_recvmsg;
+
+/* With released tokens queued and the socket empty: how long to wait for
+ * more data before giving them back and blocking in recvmsg. */
+#define NCD_DEVMEM_IDLE_MS	1
+
+/* poll() seam for tests (that wait); defaults to poll(2). */
+typedef int (*ncd_poll_fn)(struct pollfd *fds, nfds_t nfds, int timeout);
+extern ncd_poll_fn ncd_devmem_poll;
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <cmocka.h>
 #include "devmem_rx.h"
 #include "devmem_tokens.h"
@@ -378,8 +379,9 @@ static void test_policy_nothing_lost(void **st)
 
 /* ---- the devmem source: idle, end of stream, close ---- */
 
-/* One scripted recvmsg: @nfrag fragments from token @tok, EAGAIN, or EOF. */
-enum { R_DATA, R_EAGAIN, R_EOF };
+/* One scripted call: recvmsg returning @nfrag fragments from token @tok,
+ * EAGAIN or EOF; or poll() timing out or seeing data. */
+enum { R_DATA, R_EAGAIN, R_EOF, P_TIMEOUT, P_READY };
 static struct step {
 	int kind;
 	int dontwait;		/* expected MSG_DONTWAIT */
@@ -395,6 +397,7 @@ static ssize_t fake_recvmsg(int fd, struct msghdr *msg, int flags)
 	struct cmsghdr *cm = NULL;
 
 	assert_true(step_i <= nsteps);
+	assert_true(s->kind <= R_EOF);		/* not a poll step */
 	assert_true(flags & MSG_SOCK_DEVMEM);
 	assert_int_equal(!!(flags & MSG_DONTWAIT), s->dontwait);
 	assert_int_equal(ncalls, s->calls_before);
@@ -424,17 +427,34 @@ static ssize_t fake_recvmsg(int fd, struct msghdr *msg, int flags)
 	return (ssize_t)s->nfrag * FRAG;
 }
 
+static int fake_poll(struct pollfd *p, nfds_t n, int timeout)
+{
+	const struct step *s = &script[step_i++];
+
+	assert_true(step_i <= nsteps);
+	assert_true(s->kind == P_TIMEOUT || s->kind == P_READY);
+	assert_int_equal(n, 1);
+	assert_int_equal(p->fd, 4);
+	assert_true(p->events & POLLIN);
+	assert_int_equal(timeout, NCD_DEVMEM_IDLE_MS);	/* bounded, never -1 */
+	assert_int_equal(ncalls, s->calls_before);
+	p->revents = s->kind == P_READY ? POLLIN : 0;
+	return s->kind == P_READY;
+}
+
 static int setup_src(void **st)
 {
 	setup(st);
 	nsteps = step_i = 0;
 	ncd_devmem_recvmsg = fake_recvmsg;
+	ncd_devmem_poll = fake_poll;
 	return 0;
 }
 
 static int teardown_src(void **st)
 {
 	ncd_devmem_recvmsg = recvmsg;
+	ncd_devmem_poll = poll;
 	return teardown(st);
 }
 
@@ -453,8 +473,9 @@ static void open_src(struct ncd_frag_source *s, uint64_t dmabuf_size)
 	assert_int_equal(ncd_devmem_source_open(s, 4, NULL, &cfg), 0);
 }
 
-/* Socket empty with tokens queued: they go back before recvmsg blocks;
- * socket not empty: no call; end of stream: the rest goes back. */
+/* Socket empty with tokens queued and no data within the grace: they go
+ * back before recvmsg blocks; data within the grace or already waiting: no
+ * call; end of stream: the rest goes back. */
 static void test_src_idle_and_eof(void **st)
 {
 	struct ncd_frag_source s;
@@ -463,9 +484,13 @@ static void test_src_idle_and_eof(void **st)
 
 	add_step(R_DATA, 0, 0, 4, 100);		/* nothing queued: blocking */
 	add_step(R_EAGAIN, 1, 0, 0, 0);		/* 4 queued: try, empty ... */
+	add_step(P_TIMEOUT, 0, 0, 0, 0);	/* ... nothing within the grace */
 	add_step(R_DATA, 0, 1, 4, 104);		/* ... they went back first */
-	add_step(R_DATA, 1, 1, 2, 200);		/* data waiting: no call */
-	add_step(R_EOF, 1, 1, 0, 0);		/* end: the 6 queued go back */
+	add_step(R_EAGAIN, 1, 1, 0, 0);		/* 4 queued, empty ... */
+	add_step(P_READY, 0, 1, 0, 0);		/* ... data within the grace */
+	add_step(R_DATA, 1, 1, 2, 200);		/* no call, no blocking */
+	add_step(R_DATA, 1, 1, 3, 202);		/* data waiting: no call */
+	add_step(R_EOF, 1, 1, 0, 0);		/* end: the 9 queued go back */
 	open_src(&s, 64 << 20);
 	assert_int_equal(s.next(&s, f, 16), 4);
 	assert_int_equal(s.release(&s, f, 4), 0);
@@ -477,20 +502,46 @@ static void test_src_idle_and_eof(void **st)
 	assert_int_equal(s.release(&s, f, 4), 0);
 	assert_int_equal(s.next(&s, f, 16), 2);
 	assert_int_equal(s.release(&s, f, 2), 0);
+	assert_int_equal(s.next(&s, f, 16), 3);
+	assert_int_equal(s.release(&s, f, 3), 0);
 	assert_int_equal(ncalls, 1);
 	assert_int_equal(s.next(&s, f, 16), 0);
 	assert_int_equal(step_i, nsteps);
 	assert_int_equal(ncalls, 2);
 	assert_int_equal(calls[1].nr, 2);
-	assert_int_equal(calls[1].nfrags, 6);
+	assert_int_equal(calls[1].nfrags, 9);
 	ncd_devmem_source_stats(&s, &rs);
-	assert_int_equal(rs.frags, 10);
-	assert_int_equal(rs.tokens_released, 10);
+	assert_int_equal(rs.frags, 13);
+	assert_int_equal(rs.tokens_released, 13);
 	assert_int_equal(rs.dontneed_calls, 2);
 	assert_int_equal(rs.dontneed_by[NCD_FLUSH_IDLE], 1);
 	assert_int_equal(rs.dontneed_by[NCD_FLUSH_END], 1);
 	s.close(&s);
 	assert_int_equal(ncalls, 2);		/* nothing left for close */
+}
+
+/* poll() saw something but recvmsg still has nothing: the tokens still go
+ * back before the recvmsg that blocks. */
+static void test_src_idle_spurious_wakeup(void **st)
+{
+	struct ncd_frag_source s;
+	struct ncd_frag f[16];
+
+	add_step(R_DATA, 0, 0, 3, 10);
+	add_step(R_EAGAIN, 1, 0, 0, 0);
+	add_step(P_READY, 0, 0, 0, 0);
+	add_step(R_EAGAIN, 1, 0, 0, 0);
+	add_step(P_TIMEOUT, 0, 0, 0, 0);
+	add_step(R_EOF, 0, 1, 0, 0);		/* blocking, after the call */
+	open_src(&s, 64 << 20);
+	assert_int_equal(s.next(&s, f, 16), 3);
+	assert_int_equal(s.release(&s, f, 3), 0);
+	assert_int_equal(s.next(&s, f, 16), 0);
+	assert_int_equal(step_i, nsteps);
+	assert_int_equal(ncalls, 1);
+	assert_int_equal(calls[0].nfrags, 3);
+	s.close(&s);
+	assert_int_equal(ncalls, 1);
 }
 
 /* Fragments received but not handed out or released count as held: with a
@@ -567,6 +618,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_held_unreleased, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_nothing_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_src_idle_and_eof, setup_src, teardown_src),
+		cmocka_unit_test_setup_teardown(test_src_idle_spurious_wakeup, setup_src, teardown_src),
 		cmocka_unit_test_setup_teardown(test_src_held, setup_src, teardown_src),
 		cmocka_unit_test_setup_teardown(test_src_flush_and_close, setup_src, teardown_src),
 		cmocka_unit_test_setup_teardown(test_real_kernel, setup, teardown),
