@@ -34,7 +34,7 @@ extern ncd_recvmsg_fn ncd_devmem_recvmsg;
 
 /* With released tokens queued and the socket empty: how long to wait for
  * more data before giving them back and blocking in recvmsg. */
-#define NCD_DEVMEM_IDLE_MS	1
+#define NCD_DEVMEM_IDLE_MS	10
 
 /* poll() seam for tests (that wait); defaults to poll(2). */
 typedef int (*ncd_poll_fn)(struct pollfd *fds, nfds_t nfds, int timeout);
