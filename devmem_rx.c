@@ -5,17 +5,25 @@
  * host memory fails the call with EFAULT instead of being accepted.  Without
  * -L the iov is a lazily touched anonymous mapping: linear payload is counted
  * (and reported once), a recvmsg without devmem cmsgs is a steering error.
+ *
+ * Tokens the consumer released are queued (devmem_tokens.h) and given back
+ * in large calls; before a recvmsg could block, the queue is flushed: with
+ * tokens queued the call is first made with MSG_DONTWAIT; on EAGAIN (socket
+ * empty) we wait up to NCD_DEVMEM_IDLE_MS for data, and only when none came
+ * are the tokens given back and the blocking call made.  The queue is bounded
+ * by the held-bytes trigger (a quarter of the flow's share of the dma-buf),
+ * so during that wait the NIC still has at least three quarters of it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "devmem_cmsg.h"
 #include "devmem_rx.h"
 #include "devmem_tokens.h"
-#include "opts.h"
 #include "sources.h"
 #include "uapi_devmem.h"
 
@@ -24,6 +32,7 @@
 #define RX_MAX_FRAGS	(RX_CTRL_LEN / NCD_DEVMEM_CMSG_SPACE + 1)
 
 ncd_recvmsg_fn ncd_devmem_recvmsg = recvmsg;
+ncd_poll_fn ncd_devmem_poll = poll;
 
 struct devmem_rx {
 	int fd;
@@ -38,21 +47,58 @@ struct devmem_rx {
 	char ctrl[RX_CTRL_LEN] __attribute__((aligned(8)));
 };
 
+static ssize_t do_recv(struct devmem_rx *r, struct msghdr *msg,
+		       struct iovec *iov, int flags)
+{
+	ssize_t ret;
+
+	do {
+		iov->iov_base = r->iov_buf;
+		iov->iov_len = RX_IOV_LEN;
+		memset(msg, 0, sizeof(*msg));
+		msg->msg_iov = iov;
+		msg->msg_iovlen = 1;
+		msg->msg_control = r->ctrl;
+		msg->msg_controllen = sizeof(r->ctrl);
+		ret = ncd_devmem_recvmsg(r->fd, msg, MSG_SOCK_DEVMEM | flags);
+	} while (ret < 0 && errno == EINTR);
+	return ret;
+}
+
+static int flush_tokens(struct devmem_rx *r, enum ncd_flush_reason why)
+{
+	int ret = ncd_tokens_flush(&r->tok, why);
+
+	if (ret)
+		fprintf(stderr, "devmem: %s\n", r->tok.err);
+	return ret;
+}
+
 static int recv_batch(struct ncd_frag_source *s, struct devmem_rx *r)
 {
-	struct iovec iov = { .iov_base = r->iov_buf, .iov_len = RX_IOV_LEN };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = r->ctrl,
-		.msg_controllen = sizeof(r->ctrl),
-	};
+	struct iovec iov;
+	struct msghdr msg;
 	ssize_t ret;
 	int n;
 
-	do
-		ret = ncd_devmem_recvmsg(r->fd, &msg, MSG_SOCK_DEVMEM);
-	while (ret < 0 && errno == EINTR);
+	if (r->tok.nr) {
+		/* tokens queued: they go back before we wait for the NIC */
+		ret = do_recv(r, &msg, &iov, MSG_DONTWAIT);
+		while (ret < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = r->fd, .events = POLLIN };
+
+			if (ncd_devmem_poll(&p, 1, NCD_DEVMEM_IDLE_MS) <= 0) {
+				n = flush_tokens(r, NCD_FLUSH_IDLE);
+				if (n)
+					return n;
+				ret = do_recv(r, &msg, &iov, 0);
+				break;
+			}
+			ret = do_recv(r, &msg, &iov, MSG_DONTWAIT);
+		}
+	} else {
+		ret = do_recv(r, &msg, &iov, 0);
+	}
 	if (ret < 0) {
 		int err = errno;
 		const char *hint = ncd_devmem_recv_hint(err);
@@ -64,8 +110,8 @@ static int recv_batch(struct ncd_frag_source *s, struct devmem_rx *r)
 		return -err;
 	}
 	r->recvmsgs++;
-	if (ret == 0)
-		return 0;
+	if (ret == 0)	/* end of stream: every released token goes back */
+		return flush_tokens(r, NCD_FLUSH_END);
 	r->parse.stream_off = s->stream_off;
 	n = ncd_devmem_parse_cmsgs(&r->parse, &msg, ret, r->pend, RX_MAX_FRAGS);
 	if (n < 0) {
@@ -73,6 +119,8 @@ static int recv_batch(struct ncd_frag_source *s, struct devmem_rx *r)
 		return n;
 	}
 	s->stream_off = r->parse.stream_off;
+	for (int i = 0; i < n; i++)
+		ncd_tokens_hold(&r->tok, r->pend[i].len);
 	if (r->parse.linear_bytes && !r->warned_linear) {
 		r->warned_linear = 1;
 		fprintf(stderr, "devmem: warning: %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR): enable header split (hds-thresh 0); -L makes this fatal\n",
@@ -107,11 +155,18 @@ static int devmem_release(struct ncd_frag_source *s, const struct ncd_frag *frag
 			  unsigned int n)
 {
 	struct devmem_rx *r = s->priv;
-	int ret = ncd_tokens_release(&r->tok, frags, n);
+	int ret = ncd_tokens_queue(&r->tok, frags, n);
 
 	if (ret)
 		fprintf(stderr, "devmem: %s\n", r->tok.err);
 	return ret;
+}
+
+int ncd_devmem_source_flush(struct ncd_frag_source *s)
+{
+	struct devmem_rx *r = s->priv;
+
+	return r ? flush_tokens(r, NCD_FLUSH_END) : 0;
 }
 
 static void devmem_close(struct ncd_frag_source *s)
@@ -120,6 +175,7 @@ static void devmem_close(struct ncd_frag_source *s)
 
 	if (!r)
 		return;
+	flush_tokens(r, NCD_FLUSH_END);
 	if (r->iov_buf)
 		munmap(r->iov_buf, RX_IOV_LEN);
 	free(r);
@@ -140,10 +196,11 @@ void ncd_devmem_source_stats(const struct ncd_frag_source *s,
 	st->linear_bytes = r->parse.linear_bytes;
 	st->tokens_released = r->tok.released;
 	st->dontneed_calls = r->tok.calls;
+	memcpy(st->dontneed_by, r->tok.calls_by, sizeof(st->dontneed_by));
 }
 
 int ncd_devmem_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
-			   uint32_t dmabuf_id, const struct ncd_opts *o)
+			   const struct ncd_devmem_rx_cfg *cfg)
 {
 	struct devmem_rx *r = calloc(1, sizeof(*r));
 
@@ -153,9 +210,10 @@ int ncd_devmem_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
 	}
 	r->fd = fd;
 	r->m = m;
-	r->parse.dmabuf_id = dmabuf_id;
-	r->parse.fail_linear = o ? o->fail_linear : 0;
-	ncd_tokens_init(&r->tok, fd);
+	r->parse.dmabuf_id = cfg->dmabuf_id;
+	r->parse.fail_linear = cfg->fail_linear;
+	ncd_tokens_init(&r->tok, fd,
+			ncd_tokens_flush_bytes(cfg->dmabuf_size, cfg->flows));
 	if (!r->parse.fail_linear) {
 		r->iov_buf = mmap(NULL, RX_IOV_LEN, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

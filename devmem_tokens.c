@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Coalesced, batched SO_DEVMEM_DONTNEED; see devmem_tokens.h. */
+/* Coalesced, batched, policy-driven SO_DEVMEM_DONTNEED; see devmem_tokens.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,13 +7,29 @@
 
 ncd_setsockopt_fn ncd_devmem_setsockopt = setsockopt;
 
-void ncd_tokens_init(struct ncd_tokens *t, int fd)
+uint64_t ncd_tokens_flush_bytes(uint64_t dmabuf_size, unsigned int flows)
+{
+	uint64_t b;
+
+	if (!dmabuf_size)
+		return 0;
+	b = dmabuf_size / (flows ? flows : 1) / 4;
+	return b ? b : 1;
+}
+
+void ncd_tokens_init(struct ncd_tokens *t, int fd, uint64_t flush_bytes)
 {
 	memset(t, 0, sizeof(*t));
 	t->fd = fd;
+	t->flush_bytes = flush_bytes;
 }
 
-int ncd_tokens_flush(struct ncd_tokens *t)
+void ncd_tokens_hold(struct ncd_tokens *t, uint64_t bytes)
+{
+	t->held_bytes += bytes;
+}
+
+int ncd_tokens_flush(struct ncd_tokens *t, enum ncd_flush_reason why)
 {
 	int ret;
 
@@ -22,6 +38,7 @@ int ncd_tokens_flush(struct ncd_tokens *t)
 	ret = ncd_devmem_setsockopt(t->fd, SOL_SOCKET, SO_DEVMEM_DONTNEED, t->r,
 				    t->nr * sizeof(t->r[0]));
 	t->calls++;
+	t->calls_by[why < NCD_FLUSH_NR ? why : NCD_FLUSH_END]++;
 	if (ret < 0) {
 		ret = -errno;
 		snprintf(t->err, sizeof(t->err),
@@ -39,48 +56,61 @@ int ncd_tokens_flush(struct ncd_tokens *t)
 	}
 	ret = 0;
 out:
+	/* given back or not, the kernel will not take these again */
+	t->held_bytes -= t->held_bytes > t->queued_bytes ? t->queued_bytes :
+							   t->held_bytes;
 	t->nr = 0;
 	t->nfrags = 0;
+	t->queued_bytes = 0;
 	return ret;
 }
 
-int ncd_tokens_add(struct ncd_tokens *t, uint32_t token)
+int ncd_tokens_add(struct ncd_tokens *t, uint32_t token, uint32_t len)
 {
 	struct ncd_dmabuf_token *last = t->nr ? &t->r[t->nr - 1] : NULL;
 	int ret;
 
-	if (t->nfrags >= NCD_DONTNEED_MAX_FRAGS) {
-		ret = ncd_tokens_flush(t);
-		if (ret)
-			return ret;
-		last = NULL;
-	}
 	if (last && last->token_start + last->token_count == token) {
 		last->token_count++;
-		t->nfrags++;
-		return 0;
+	} else {
+		if (t->nr >= NCD_DONTNEED_MAX_TOKENS) {
+			ret = ncd_tokens_flush(t, NCD_FLUSH_LIMIT);
+			if (ret)
+				return ret;
+		}
+		t->r[t->nr].token_start = token;
+		t->r[t->nr].token_count = 1;
+		t->nr++;
 	}
-	if (t->nr >= NCD_DONTNEED_MAX_TOKENS) {
-		ret = ncd_tokens_flush(t);
+	t->nfrags++;
+	t->queued_bytes += len;
+	if (t->nfrags >= NCD_DONTNEED_MAX_FRAGS)
+		return ncd_tokens_flush(t, NCD_FLUSH_LIMIT);
+	return 0;
+}
+
+int ncd_tokens_queue(struct ncd_tokens *t, const struct ncd_frag *frags,
+		     unsigned int n)
+{
+	uint64_t held;
+	int ret;
+
+	for (unsigned int i = 0; i < n; i++) {
+		ret = ncd_tokens_add(t, frags[i].token, frags[i].len);
 		if (ret)
 			return ret;
 	}
-	t->r[t->nr].token_start = token;
-	t->r[t->nr].token_count = 1;
-	t->nr++;
-	t->nfrags++;
+	/* without ncd_tokens_hold() the queue is all the flow holds */
+	held = t->held_bytes > t->queued_bytes ? t->held_bytes : t->queued_bytes;
+	if (t->nr && held >= t->flush_bytes)
+		return ncd_tokens_flush(t, NCD_FLUSH_HELD);
 	return 0;
 }
 
 int ncd_tokens_release(struct ncd_tokens *t, const struct ncd_frag *frags,
 		       unsigned int n)
 {
-	int ret;
+	int ret = ncd_tokens_queue(t, frags, n);
 
-	for (unsigned int i = 0; i < n; i++) {
-		ret = ncd_tokens_add(t, frags[i].token);
-		if (ret)
-			return ret;
-	}
-	return ncd_tokens_flush(t);
+	return ret ? ret : ncd_tokens_flush(t, NCD_FLUSH_END);
 }

@@ -188,6 +188,12 @@ static double flow_secs(const struct ncd_flow_stats *f)
 	return f->t_end > f->t_start ? f->t_end - f->t_start : 0;
 }
 
+/* devmem: fragments given back per SO_DEVMEM_DONTNEED call */
+static double frags_per_call(const struct ncd_flow_stats *f)
+{
+	return f->dontneed_calls ? (double)f->tokens_released / f->dontneed_calls : 0;
+}
+
 static void text_verdict(FILE *t, const char *id, const struct ncd_verdict *v,
 			 int pattern_on)
 {
@@ -220,10 +226,15 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
 			f->error);
 		if (r->o->mode == NCD_MODE_DEVMEM && r->o->listen)
-			fprintf(t, "[%5s] devmem: %llu fragments, %llu tokens released in %llu calls\n",
+			fprintf(t, "[%5s] devmem: %llu fragments, %llu tokens released in %llu calls (%.1f per call; limit %llu, held %llu, idle %llu, end %llu)\n",
 				id, (unsigned long long)f->frags,
 				(unsigned long long)f->tokens_released,
-				(unsigned long long)f->dontneed_calls);
+				(unsigned long long)f->dontneed_calls,
+				frags_per_call(f),
+				(unsigned long long)f->dontneed_by[0],
+				(unsigned long long)f->dontneed_by[1],
+				(unsigned long long)f->dontneed_by[2],
+				(unsigned long long)f->dontneed_by[3]);
 		if (f->linear_bytes)
 			fprintf(t, "[%5s] %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR)\n",
 				id, (unsigned long long)f->linear_bytes);
@@ -305,10 +316,16 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 			(unsigned long long)fl->linear_bytes);
 		json_verdict(f, &fl->verdict, pattern_on);
 		if (r->o->mode == NCD_MODE_DEVMEM && r->o->listen)
-			fprintf(f, ",\"devmem\":{\"frags\":%llu,\"tokens_released\":%llu,\"dontneed_calls\":%llu}",
+			fprintf(f, ",\"devmem\":{\"frags\":%llu,\"tokens_released\":%llu,\"dontneed_calls\":%llu,"
+				"\"frags_per_dontneed\":%.1f,\"dontneed_by\":{\"limit\":%llu,\"held\":%llu,\"idle\":%llu,\"end\":%llu}}",
 				(unsigned long long)fl->frags,
 				(unsigned long long)fl->tokens_released,
-				(unsigned long long)fl->dontneed_calls);
+				(unsigned long long)fl->dontneed_calls,
+				frags_per_call(fl),
+				(unsigned long long)fl->dontneed_by[0],
+				(unsigned long long)fl->dontneed_by[1],
+				(unsigned long long)fl->dontneed_by[2],
+				(unsigned long long)fl->dontneed_by[3]);
 		fputs(",\"error\":", f);
 		if (fl->error[0])
 			ncd_json_escape(f, fl->error);

@@ -23,6 +23,7 @@ struct ncd_flow_stats {
 	uint64_t linear_bytes;		/* devmem: payload that landed in host memory */
 	uint64_t tokens_released;	/* devmem: fragments given back (DONTNEED) */
 	uint64_t dontneed_calls;	/* devmem: SO_DEVMEM_DONTNEED calls */
+	uint64_t dontneed_by[4];	/* ... at a limit, held bytes, idle, end */
 	struct ncd_verdict verdict;
 	double cpu_user, cpu_sys;	/* this flow's thread */
 	char error[240];		/* first error, "" if none */

@@ -21,8 +21,14 @@ static int devmem_open(struct ncd_rx_path *p, struct ncd_flow *f, int fd,
 		       struct ncd_mem *m, struct ncd_frag_source *src)
 {
 	struct ncd_nic *nic = p->priv;
+	struct ncd_devmem_rx_cfg cfg = {
+		.dmabuf_id = nic->dmabuf_id,
+		.fail_linear = p->o->fail_linear,
+		.dmabuf_size = m->size,
+		.flows = p->o->flows,
+	};
 
-	return ncd_devmem_source_open(src, fd, m, nic->dmabuf_id, p->o);
+	return ncd_devmem_source_open(src, fd, m, &cfg);
 }
 
 /* Payload the kernel put in host memory is a steering/header-split failure. */
@@ -31,10 +37,14 @@ static void devmem_flow_done(struct ncd_rx_path *p, struct ncd_flow *f,
 {
 	struct ncd_devmem_rx_stats st;
 
+	if (ncd_devmem_source_flush(src))
+		ncd_flow_record(f, "giving tokens back at the end failed");
 	ncd_devmem_source_stats(src, &st);
 	f->st->linear_bytes = st.linear_bytes;
 	f->st->tokens_released = st.tokens_released;
 	f->st->dontneed_calls = st.dontneed_calls;
+	for (int i = 0; i < NCD_FLUSH_NR && i < 4; i++)
+		f->st->dontneed_by[i] = st.dontneed_by[i];
 }
 
 static void devmem_teardown(struct ncd_rx_path *p)

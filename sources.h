@@ -20,10 +20,20 @@ int ncd_copy_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
 int ncd_stage_source_open(struct ncd_frag_source *s, int fd, struct ncd_vq *q,
 			  size_t off, size_t len);
 
+/* What a devmem source needs to know about its run. */
+struct ncd_devmem_rx_cfg {
+	uint32_t dmabuf_id;	/* bind-rx's id: every fragment must carry it */
+	int fail_linear;	/* -L: payload in host memory is fatal */
+	uint64_t dmabuf_size;	/* bound dma-buf bytes, shared by ... */
+	unsigned int flows;	/* ... this many flows (release threshold) */
+};
+
 /* devmem: recvmsg(MSG_SOCK_DEVMEM) on @fd; fragments are SCM_DEVMEM_DMABUF
- * cmsgs that must carry @dmabuf_id; tokens released in coalesced batches. */
+ * cmsgs; released tokens are queued and given back in coalesced batches at
+ * the kernel's per-call limits, when the flow holds a quarter of its share
+ * of the dma-buf, before a recvmsg would block, and at end of stream/close. */
 int ncd_devmem_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
-			   uint32_t dmabuf_id, const struct ncd_opts *o);
+			   const struct ncd_devmem_rx_cfg *cfg);
 
 /*
  * TX sinks: the client computes which bytes of its constant payload buffer

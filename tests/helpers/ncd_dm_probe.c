@@ -53,14 +53,14 @@ static int accept_one(int port)
 
 static int do_rx(int port, int fail_linear)
 {
-	struct ncd_opts o = { .fail_linear = fail_linear };
+	struct ncd_devmem_rx_cfg cfg = { .dmabuf_id = 1, .fail_linear = fail_linear };
 	struct ncd_mem m = { 0 };
 	struct ncd_frag_source s;
 	struct ncd_frag f[64];
 	int fd = accept_one(port), ret;
 
 	usleep(200 * 1000);	/* let the payload arrive */
-	ret = ncd_devmem_source_open(&s, fd, &m, 1, &o);
+	ret = ncd_devmem_source_open(&s, fd, &m, &cfg);
 	if (!ret) {
 		ret = s.next(&s, f, 64);
 		s.close(&s);

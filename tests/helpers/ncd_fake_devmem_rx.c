@@ -134,7 +134,10 @@ static int run(struct ncd_run *r, int fd)
 
 	ret = ncd_vq_open(&x.q, &mem, &pat, &f->st->verdict, NCD_RX_DEPTH, NCD_RX_BATCH);
 	if (!ret)
-		ret = ncd_devmem_source_open(&src, fd, &mem, ID, NULL);
+		ret = ncd_devmem_source_open(&src, fd, &mem,
+			&(struct ncd_devmem_rx_cfg){ .dmabuf_id = ID,
+						     .dmabuf_size = mem.size,
+						     .flows = 1 });
 	if (ret)
 		return ret;
 	ncd_rx_loop(&x);

@@ -30,7 +30,7 @@ T0=$(date +%s.%N)
 EXPECTED="guest-boot udmabuf-device nsim-load nsim-link testbed-bind testbed-devmem-rx
 udmabuf-alloc udmabuf-limit udmabuf-mmap-sync udmabuf-validate
 bind-rx-ok bind-rx-range bind-rx-busy bind-rx-unbind-on-close bind-rx-bad-fd bind-rx-virtual-refused check-readiness
-devmem-rx-64M devmem-rx-tokens devmem-rx-binding-gone devmem-rx-nic-restored devmem-rx-corrupt devmem-rx-upstream-pattern devmem-rx-nic-config devmem-rx-missteered
+devmem-rx-64M devmem-rx-tokens devmem-rx-token-batch devmem-rx-binding-gone devmem-rx-nic-restored devmem-rx-corrupt devmem-rx-upstream-pattern devmem-rx-nic-config devmem-rx-missteered
 kernel-clean"
 
 die() { echo "check-vm: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
