@@ -46,10 +46,9 @@ static int reap(struct ncd_rx *x, int wait)
 	struct ncd_vq_batch *b;
 	int err;
 
-	while ((b = ncd_vq_reap(&x->q, wait, &err)))
-		if ((err = finish_batch(x, b)))
-			break;
-	else if (err)
+	while ((b = ncd_vq_reap(&x->q, wait, &err)) && !(err = finish_batch(x, b)))
+		;
+	if (!b && err)	/* the provider failed the batch (finish_batch said its own) */
 		ncd_flow_error(x->f, "validating payload failed: %s", strerror(-err));
 	x->failed |= err != 0;
 	return err;
