@@ -67,14 +67,17 @@ wait_listen() {
 }
 
 # wait_streaming FILE [TENTHS]: until FILE (an ncdevmem stderr) has an interval
-# line, i.e. data is moving; bounded, fails loudly if it never comes.
+# line with bytes in it, i.e. data is moving; bounded, fails loudly if it
+# never comes.
 wait_streaming() {
 	local i
 	for ((i = 0; i < ${2:-100}; i++)); do
-		grep -q "Gbits/sec" "$1" && return 0
+		awk '/Gbits\/sec/ { for (i = 2; i <= NF; i++)
+			if ($i ~ /Bytes$/ && $(i - 1) + 0 > 0) found = 1 }
+			END { exit !found }' "$1" && return 0
 		sleep 0.1
 	done
-	fail "no interval line in $1: data never started moving"
+	fail "no interval line with data in $1: data never started moving"
 }
 
 # assert_one_flip JSON OFFSET: a receiver's -J verdict for a sender that
