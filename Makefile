@@ -22,6 +22,18 @@ HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/%)
 
 all: $(B)/ncdevmem ncdevmem
 
+# -V: VERSION plus git describe when built in a git tree, and the liburing
+# version; the stamp changes (and version.o rebuilds) only when they do.
+NCD_VERSION := $(shell cat VERSION)
+NCD_GIT := $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null)
+NCD_URING := $(shell pkg-config --modversion liburing 2>/dev/null)
+NCD_VDEFS := -DNCD_VERSION_BASE='"$(NCD_VERSION)"' -DNCD_GIT='"$(NCD_GIT)"' -DNCD_URING_VERSION='"$(NCD_URING)"'
+$(B)/version.stamp: FORCE | $(B)
+	@echo '$(NCD_VDEFS)' | cmp -s - $@ || echo '$(NCD_VDEFS)' >$@
+$(B)/version.o: $(B)/version.stamp
+$(B)/version.o: CFLAGS += $(NCD_VDEFS)
+FORCE:
+
 ncdevmem: $(B)/ncdevmem
 	ln -sf $(B)/ncdevmem $@
 
@@ -44,6 +56,13 @@ $(B) $(B)/tests $(B)/fuzz:
 	mkdir -p $@
 
 tests: $(UNIT_BINS) $(HELPER_BINS) $(B)/ncdevmem
+
+# Static binary for remotes (scripts/run_pair.sh copies it over ssh).
+static: $(B)/ncdevmem-static
+$(B)/ncdevmem-static: $(B)/ncdevmem.o $(B)/libncd.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^ $(shell pkg-config --static --libs $(PKGS)) -ldl -lm -pthread 2>&1 | \
+		{ grep -v -e "statically linked applications requires at runtime" -e ": in function " || true; }
+	@test -x $@
 
 # Sanitizer and fuzzing builds (docs/reliability.md).  SAN_CC: clang, else cc.
 SAN_CC	?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
@@ -95,4 +114,4 @@ install: $(B)/ncdevmem
 clean:
 	rm -rf build build-* ncdevmem
 
-.PHONY: all tests check install clean asan-tests fuzzers fuzz
+.PHONY: all tests check install clean asan-tests fuzzers fuzz static FORCE
