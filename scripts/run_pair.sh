@@ -275,8 +275,10 @@ rcmd() {
 	if [ "$REMOTE_TYPE" = netns ]; then
 		RCMD=(ip netns exec "${R_ARGS[k]}" "$@")
 	else
+		local q
+		q=$(printf '%q ' "$@")
 		# shellcheck disable=SC2206  # REMOTE_ARGS may carry ssh options
-		RCMD=(ssh -o BatchMode=yes ${R_ARGS[k]} -- "$(printf '%q ' "$@")")
+		RCMD=(ssh -o BatchMode=yes ${R_ARGS[k]} -- "${q% }")
 	fi
 }
 rrun() { local k=$1; shift; rcmd "$k" "$@"; "${RCMD[@]}"; }
