@@ -27,7 +27,7 @@ all: $(B)/ncdevmem ncdevmem
 NCD_VERSION := $(shell cat VERSION)
 NCD_GIT := $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null)
 NCD_URING := $(shell pkg-config --modversion liburing 2>/dev/null)
-NCD_VDEFS := -DNCD_VERSION_BASE='"$(NCD_VERSION)"' -DNCD_GIT='"$(NCD_GIT)"' -DNCD_URING_VERSION='"$(NCD_URING)"'
+NCD_VDEFS := -DNCD_VERSION_BASE='"$(NCD_VERSION)"' $(if $(NCD_GIT),-DNCD_GIT='"$(NCD_GIT)"') -DNCD_URING_VERSION='"$(NCD_URING)"'
 $(B)/version.stamp: FORCE | $(B)
 	@echo '$(NCD_VDEFS)' | cmp -s - $@ || echo '$(NCD_VDEFS)' >$@
 $(B)/version.o: $(B)/version.stamp
@@ -108,10 +108,23 @@ check-vm:
 
 .PHONY: check-vm
 
+MANDIR	?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(B)/ncdevmem
 	install -D -m 0755 $(B)/ncdevmem $(DESTDIR)$(PREFIX)/bin/ncdevmem
+	install -D -m 0644 docs/ncdevmem.1 $(DESTDIR)$(MANDIR)/ncdevmem.1
+	install -D -m 0644 scripts/completion/ncdevmem $(DESTDIR)$(BASHCOMPDIR)/ncdevmem
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ncdevmem $(DESTDIR)$(MANDIR)/ncdevmem.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/ncdevmem
+
+# Debian package (dpkg-deb, dpkg-shlibdeps): $(B)/ncdevmem_VERSION_ARCH.deb
+deb: $(B)/ncdevmem
+	scripts/mkdeb.sh $(B)
 
 clean:
 	rm -rf build build-* ncdevmem
 
-.PHONY: all tests check install clean asan-tests fuzzers fuzz static FORCE
+.PHONY: all tests check install uninstall deb clean asan-tests fuzzers fuzz static FORCE

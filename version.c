@@ -8,17 +8,17 @@
 #ifndef NCD_VERSION_BASE
 #define NCD_VERSION_BASE "0.0"
 #endif
-#ifndef NCD_GIT
-#define NCD_GIT ""
-#endif
 #ifndef NCD_URING_VERSION
 #define NCD_URING_VERSION "unknown"
 #endif
 
 const char *ncd_version(void)
 {
-	return NCD_GIT[0] ? NCD_VERSION_BASE " (git " NCD_GIT ")" :
-			    NCD_VERSION_BASE;
+#ifdef NCD_GIT
+	return NCD_VERSION_BASE " (git " NCD_GIT ")";
+#else
+	return NCD_VERSION_BASE;
+#endif
 }
 
 void ncd_version_print(FILE *f)
