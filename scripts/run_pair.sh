@@ -27,9 +27,11 @@ creates a private pair of network namespaces joined by veth and runs there.
 Placement (flags override the kernel drv-net environment variables):
   --netif IF           receiving interface                      NETIF
   --local ADDR         local (server) address, IPv4 or IPv6     LOCAL_V4/LOCAL_V6
-  --remote ADDR        remote (client) address                  REMOTE_V4/REMOTE_V6
+  --remote ADDR        remote (client) address(es)              REMOTE_V4/REMOTE_V6
   --remote-type T      ssh | netns                              REMOTE_TYPE
-  --remote-args A      ssh: host (and ssh options); netns: name REMOTE_ARGS
+  --remote-args A      ssh: host, may carry options and a port  REMOTE_ARGS
+                       ("-p 2222 root@peer"); netns: the name.  Several
+                       senders (fan-in): comma-separated, like the addresses
   --local-netns NS     run the local side inside namespace NS   LOCAL_NETNS
   --ipv6               prefer LOCAL_V6/REMOTE_V6 when both families are set
   --remote-ncdevmem P  ncdevmem path on the remote (ssh default: copy a

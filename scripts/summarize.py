@@ -301,13 +301,14 @@ def main():
                 tname[t], fmt(s["median"], 3), fmt(s["min"], 3), fmt(s["max"], 3),
                 "n/a" if s["spread"] is None else "%.1f%%" % (100 * s["spread"])))
     md += ["", "| round | order | " + " | ".join("%s Gb/s" % tname[t] for t in tools)
-           + " | ncdevmem/iperf3 | validation |",
-           "|---|---|" + "---:|" * (len(tools) + 1) + "---|"]
+           + " | ncdevmem/iperf3 | ncdevmem/iperf3 -l | validation |",
+           "|---|---|" + "---:|" * (len(tools) + 2) + "---|"]
     for r in rounds:
-        md.append("| %s | %s | %s | %s | %s |" % (
+        md.append("| %s | %s | %s | %s | %s | %s |" % (
             r["round"], " ".join(r["order"] or ["?"]),
             " | ".join(fmt(get(r["tools"], t, "gbps")) for t in tools),
-            fmt(r["ratio"], 3), r["tools"]["ncdevmem"]["validation"]))
+            fmt(r["ratio"], 3), fmt(r["ratio_l"], 3),
+            r["tools"]["ncdevmem"]["validation"]))
     if nrem > 1:
         md += ["", "Per sender (fan-in; ncdevmem: the sender's own figure, the "
                "receiver's total is above):", "",
