@@ -15,6 +15,7 @@ need_cmd ssh-keygen
 need_cmd file
 [ -x /usr/sbin/sshd ] || skip "needs sshd (openssh-server)"
 [ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
+[ "${NCD_SUITE:-}" != asan ] || skip "ASan binaries cannot be linked -static; the plain suite runs this test"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BD=$(dirname "$NCDEVMEM")
 make -s -C "$ROOT" B="$BD" "$BD/ncdevmem-static" >"$TMP/make.log" 2>&1 ||
