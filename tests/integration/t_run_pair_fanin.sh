@@ -9,12 +9,13 @@ need_cmd iperf3
 need_cmd python3
 [ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-before=$(ip netns list | grep -c '^ncd-rp-')
 NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 \
 	--fan-in 3 --port 5411 --out "$TMP/out" >"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh --fan-in 3 exit $?"; }
-after=$(ip netns list | grep -c '^ncd-rp-')
-[ "$after" -le "$before" ] || fail "fan-in left network namespaces behind"
+# this run's namespaces only (others may run run_pair on the machine too)
+tag=$(grep -oE 'netns ncd-rp-l-[0-9]+-[0-9]+' "$TMP/stderr" | head -n 1 | sed 's/.*ncd-rp-l-//')
+[ -n "$tag" ] || fail "no namespace tag in run_pair's log"
+ip netns list | grep -q -- "-$tag\b" && fail "fan-in left network namespaces behind: $(ip netns list | grep -- "-$tag")"
 assert_contains "$TMP/stdout" '^PASS$' "PASS"
 assert_contains "$TMP/stdout" '1 flow\(s\) x 3 senders' "fan-in in the human summary"
 for k in 1 2 3; do
