@@ -22,6 +22,18 @@ HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/%)
 
 all: $(B)/ncdevmem ncdevmem
 
+# -V: VERSION plus git describe when built in a git tree, and the liburing
+# version; the stamp changes (and version.o rebuilds) only when they do.
+NCD_VERSION := $(shell cat VERSION)
+NCD_GIT := $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null)
+NCD_URING := $(shell pkg-config --modversion liburing 2>/dev/null)
+NCD_VDEFS := -DNCD_VERSION_BASE='"$(NCD_VERSION)"' $(if $(NCD_GIT),-DNCD_GIT='"$(NCD_GIT)"') -DNCD_URING_VERSION='"$(NCD_URING)"'
+$(B)/version.stamp: FORCE | $(B)
+	@echo '$(NCD_VDEFS)' | cmp -s - $@ || echo '$(NCD_VDEFS)' >$@
+$(B)/version.o: $(B)/version.stamp
+$(B)/version.o: CFLAGS += $(NCD_VDEFS)
+FORCE:
+
 ncdevmem: $(B)/ncdevmem
 	ln -sf $(B)/ncdevmem $@
 
@@ -44,6 +56,13 @@ $(B) $(B)/tests $(B)/fuzz:
 	mkdir -p $@
 
 tests: $(UNIT_BINS) $(HELPER_BINS) $(B)/ncdevmem
+
+# Static binary for remotes (scripts/run_pair.sh copies it over ssh).
+static: $(B)/ncdevmem-static
+$(B)/ncdevmem-static: $(B)/ncdevmem.o $(B)/libncd.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $^ $(shell pkg-config --static --libs $(PKGS)) -ldl -lm -pthread 2>&1 | \
+		{ grep -v -e "statically linked applications requires at runtime" -e ": in function " || true; }
+	@test -x $@
 
 # Sanitizer and fuzzing builds (docs/reliability.md).  SAN_CC: clang, else cc.
 SAN_CC	?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
@@ -89,13 +108,26 @@ check-vm:
 
 .PHONY: check-vm
 
+MANDIR	?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(B)/ncdevmem
 	install -D -m 0755 $(B)/ncdevmem $(DESTDIR)$(PREFIX)/bin/ncdevmem
+	install -D -m 0644 docs/ncdevmem.1 $(DESTDIR)$(MANDIR)/ncdevmem.1
+	install -D -m 0644 scripts/completion/ncdevmem $(DESTDIR)$(BASHCOMPDIR)/ncdevmem
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ncdevmem $(DESTDIR)$(MANDIR)/ncdevmem.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/ncdevmem
+
+# Debian package (dpkg-deb, dpkg-shlibdeps): $(B)/ncdevmem_VERSION_ARCH.deb
+deb: $(B)/ncdevmem
+	scripts/mkdeb.sh $(B)
 
 clean:
 	rm -rf build build-* ncdevmem
 
-.PHONY: all tests check install clean asan-tests fuzzers fuzz
+.PHONY: all tests check install uninstall deb clean asan-tests fuzzers fuzz static FORCE
 
 # Fake libcuda for the tests (tests/fake_cuda), loaded through NCD_LIBCUDA.
 # Built without sanitizers so that python (ctypes) can load it as well.

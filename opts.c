@@ -8,8 +8,7 @@
 #include <string.h>
 #include "mem.h"
 #include "opts.h"
-
-#define NCD_VERSION "0.1"
+#include "version.h"
 
 enum {
 	OPT_TIME = 256, OPT_BYTES, OPT_MEM, OPT_SEED, OPT_PERIOD, OPT_VALIDATE,
@@ -351,7 +350,7 @@ int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)
 			return -1;
 		}
 		if (c == 'V') {
-			printf("ncdevmem %s\n", NCD_VERSION);
+			ncd_version_print(stdout);
 			return -1;
 		}
 		if (c == ':')

@@ -52,12 +52,12 @@ fi
 for ((r = 1; r <= RUNS; r++)); do
 	for f in $FLOWS; do
 		echo "netns_bench: run $r/$RUNS, $f flow(s): ncdevmem --validate + iperf3" >&2
-		"$ROOT/scripts/run_pair.sh" --flows "$f" --time "$TIME" --label "validate-P$f" \
+		"$ROOT/scripts/run_pair.sh" --flows "$f" --time "$TIME" --label "validate-P$f" --iperf-len 0 \
 			--out "$OUT/runs/r$r-validate-P$f" >"$OUT/runs/r$r-validate-P$f.log" 2>&1 ||
 			{ rc=1; tail -n 5 "$OUT/runs/r$r-validate-P$f.log" >&2; }
 		echo "netns_bench: run $r/$RUNS, $f flow(s): ncdevmem without validation + iperf3 -l $READ_LEN" >&2
 		"$ROOT/scripts/run_pair.sh" --flows "$f" --time "$TIME" --no-validate \
-			--iperf-args "-l $READ_LEN" \
+			--iperf-len "$READ_LEN" \
 			--label "novalidate-P$f" --out "$OUT/runs/r$r-novalidate-P$f" \
 			>"$OUT/runs/r$r-novalidate-P$f.log" 2>&1 ||
 			{ rc=1; tail -n 5 "$OUT/runs/r$r-novalidate-P$f.log" >&2; }
@@ -89,11 +89,14 @@ for f in flows:
         s = load(os.path.join(d, "summary.json")) or {}
         v.append(s.get("gbps")); ip.append(s.get("iperf3_gbps"))
         cv.append(s.get("cpu_seconds_per_gb")); vres.append(s.get("validation"))
-        rss.append(((load(os.path.join(d, "ncdevmem-server.json")) or {})
+        srv = os.path.join(d, "r1", "ncdevmem-server.json")	# run_pair's round 1
+        if not os.path.exists(srv):
+            srv = os.path.join(d, "ncdevmem-server.json")	# older layout
+        rss.append(((load(srv) or {})
                     .get("end") or {}).get("max_rss_kb"))
         s = load(os.path.join(out, "runs", "r%d-novalidate-P%s" % (r, f), "summary.json")) or {}
         nv.append(s.get("gbps")); cnv.append(s.get("cpu_seconds_per_gb"))
-        ipl.append(s.get("iperf3_gbps"))
+        ipl.append(s.get("iperf3_l_gbps", s.get("iperf3_gbps")))
     d = {"flows": int(f), "runs": runs, "validate_gbps": v, "novalidate_gbps": nv,
          "iperf3_gbps": ip, "iperf3_l_gbps": ipl, "validate_cpu_s_per_gb": cv,
          "novalidate_cpu_s_per_gb": cnv, "validation": vres,

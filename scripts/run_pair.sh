@@ -20,20 +20,26 @@ usage: scripts/run_pair.sh [options]
 
 Runs an ncdevmem server locally (receiver, on NETIF) and the client on the
 remote side, then iperf3 the same way over the same addresses, and writes
-both sides' JSON, summary.md and throughput.png into one results directory.
+both sides' JSON, summary.md/json and plots into one results directory.
 Without --netif/--remote-type (or NETIF/REMOTE_TYPE in the environment) it
 creates a private pair of network namespaces joined by veth and runs there.
 
 Placement (flags override the kernel drv-net environment variables):
   --netif IF           receiving interface                      NETIF
   --local ADDR         local (server) address, IPv4 or IPv6     LOCAL_V4/LOCAL_V6
-  --remote ADDR        remote (client) address                  REMOTE_V4/REMOTE_V6
+  --remote ADDR        remote (client) address(es)              REMOTE_V4/REMOTE_V6
   --remote-type T      ssh | netns                              REMOTE_TYPE
-  --remote-args A      ssh: host (and ssh options); netns: name REMOTE_ARGS
+  --remote-args A      ssh: host, may carry options and a port  REMOTE_ARGS
+                       ("-p 2222 root@peer"); netns: the name.  Several
+                       senders (fan-in): comma-separated, like the addresses
   --local-netns NS     run the local side inside namespace NS   LOCAL_NETNS
   --ipv6               prefer LOCAL_V6/REMOTE_V6 when both families are set
-  --remote-ncdevmem P  ncdevmem path on the remote (ssh default: copy the
-                       local binary to a temporary directory there)
+  --remote-ncdevmem P  ncdevmem path on the remote (ssh default: copy a
+                       static build, make static, to a temporary directory)
+  --fan-in N           own namespaces only: N sender namespaces on a bridge
+                       send to the one receiver (default 1).  With your own
+                       remotes, list them comma-separated in REMOTE_ARGS and
+                       REMOTE_V4/--remote (same order)
 Run:
   --mode M             copy | devmem | zcrx (default copy)
   --mem K              host | udmabuf | cuda (default host)
@@ -41,7 +47,8 @@ Run:
   --time S             seconds per run (default 5)
   --no-validate        no payload check (the client still sends the pattern,
                        the server drops it: --discard)
-  --port P             ncdevmem port (default 5291); iperf3 uses P+1
+  --port P             ncdevmem port (default 5291); iperf3 uses P+1 (and up,
+                       one per sender)
   --capture            tcpdump -s 0 on NETIF during the ncdevmem run; report
                        whether TCP payload was visible to the host
   --capture-count N    stop capturing after N packets (default 200)
@@ -51,7 +58,11 @@ Run:
   --ncdevmem PATH      local binary (default: build/ncdevmem, built with make)
   --server-args "A"    extra ncdevmem server arguments (word-split)
   --client-args "A"    extra ncdevmem client arguments, e.g. "--corrupt-at 4096"
-  --iperf-args "A"     extra iperf3 client arguments, e.g. "-l 256K"
+  --iperf-args "A"     extra iperf3 client arguments (both iperf3 runs)
+  --iperf-len L        the second iperf3 run uses -l L, ncdevmem's read
+                       size (default 256K; 0: no second run)
+  --repeat N           N rounds, tools interleaved, order rotated each round;
+                       median, min and max reported (default 1)
   -h, --help           this text
 
 Exit: 0 all sides ok (and validation passed), 1 a side failed or validation
@@ -76,6 +87,7 @@ CAPTURE=0 CAPTURE_COUNT=200 IPERF=1 LABEL='' OUT=''
 NCDEVMEM=${NCDEVMEM:-}
 REMOTE_NCDEVMEM=
 XSRV='' XCLI='' XIPERF=''
+REPEAT=1 FANIN=1 IPERF_LEN=256K
 
 need_arg() { [ $# -ge 2 ] || usage_err "$1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -104,6 +116,9 @@ while [ $# -gt 0 ]; do
 	--server-args) need_arg "$@"; XSRV=$2; shift ;;
 	--client-args) need_arg "$@"; XCLI=$2; shift ;;
 	--iperf-args) need_arg "$@"; XIPERF=$2; shift ;;
+	--iperf-len) need_arg "$@"; IPERF_LEN=$2; shift ;;
+	--repeat) need_arg "$@"; REPEAT=$2; shift ;;
+	--fan-in) need_arg "$@"; FANIN=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage_err "unknown argument: $1" ;;
 	esac
@@ -117,7 +132,9 @@ case "$REMOTE_TYPE" in ""|ssh|netns) ;; *) usage_err "REMOTE_TYPE/--remote-type:
 [[ "$TIME" =~ ^[0-9]+([.][0-9]+)?$ ]] && [ "$TIME" != 0 ] || usage_err "--time: seconds"
 [[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -gt 0 ] && [ "$PORT" -lt 65535 ] || usage_err "--port: 1..65534"
 [[ "$CAPTURE_COUNT" =~ ^[1-9][0-9]*$ ]] || usage_err "--capture-count: a positive integer"
-IPORT=$((PORT + 1))
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || usage_err "--repeat: a positive integer"
+[[ "$FANIN" =~ ^[1-9][0-9]*$ ]] && [ "$FANIN" -le 32 ] || usage_err "--fan-in: 1..32"
+[[ "$IPERF_LEN" =~ ^[0-9]+[KMG]?$ ]] || usage_err "--iperf-len: bytes, K/M/G suffix, or 0"
 
 # Addresses from the drv-net variables unless given as flags.
 pick() {	# v4 v6 -> preferred family
@@ -138,7 +155,14 @@ else
 	[ -n "$LOCAL_ADDR" ] || usage_err "LOCAL_V4/LOCAL_V6/--local missing"
 	[ -n "$REMOTE_ADDR" ] || usage_err "REMOTE_V4/REMOTE_V6/--remote missing"
 fi
-[ -n "$LABEL" ] || LABEL=$MODE-$MEM-$FLOWS
+[ "$SELF_NETNS" = 1 ] || [ "$FANIN" = 1 ] ||
+	usage_err "--fan-in makes its own namespaces; with your own remotes list them in REMOTE_ARGS"
+NSEND=$FANIN
+[ "$SELF_NETNS" = 1 ] || NSEND=$(($(tr -cd , <<<"$REMOTE_ARGS" | wc -c) + 1))
+if [ -z "$LABEL" ]; then
+	LABEL=$MODE-$MEM-$FLOWS
+	[ "$NSEND" = 1 ] || LABEL=$LABEL-fanin$NSEND
+fi
 [[ "$LABEL" =~ ^[A-Za-z0-9._+-]+$ ]] || usage_err "--label: letters, digits and ._+- only"
 
 # --- cleanup: every exit path ---------------------------------------------
@@ -185,59 +209,120 @@ fi
 [ -x "$NCDEVMEM" ] || die "no ncdevmem binary at $NCDEVMEM"
 NCDEVMEM=$(cd "$(dirname "$NCDEVMEM")" && pwd)/$(basename "$NCDEVMEM")
 
-# --- the pair ---------------------------------------------------------------
+# --- the pair (or the fan-in) -------------------------------------------------
 if [ "$SELF_NETNS" = 1 ]; then
 	[ "$(id -u)" -eq 0 ] || cant "needs root to create network namespaces (or give NETIF/REMOTE_TYPE)"
 	tag=$$-$RANDOM
 	LOCAL_NETNS=ncd-rp-l-$tag
 	REMOTE_TYPE=netns
-	REMOTE_ARGS=ncd-rp-r-$tag
 	NETIF=rpl$$
-	RIF=rpr$$
 	LOCAL_ADDR=198.18.0.1
-	REMOTE_ADDR=198.18.0.2
 	ip netns add "$LOCAL_NETNS" || cant "cannot create network namespace"
 	CLEANUPS+=("ip netns del $LOCAL_NETNS")
-	ip netns add "$REMOTE_ARGS" || die "cannot create the second namespace"
-	CLEANUPS+=("ip netns del $REMOTE_ARGS")
-	ip link add "$NETIF" netns "$LOCAL_NETNS" type veth peer name "$RIF" netns "$REMOTE_ARGS" ||
-		die "cannot create the veth pair"
-	ip -n "$LOCAL_NETNS" addr add "$LOCAL_ADDR/30" dev "$NETIF" &&
-	ip -n "$REMOTE_ARGS" addr add "$REMOTE_ADDR/30" dev "$RIF" &&
-	ip -n "$LOCAL_NETNS" link set lo up &&
-	ip -n "$REMOTE_ARGS" link set lo up &&
-	ip -n "$LOCAL_NETNS" link set "$NETIF" up &&
-	ip -n "$REMOTE_ARGS" link set "$RIF" up || die "cannot configure the veth pair"
+	ip -n "$LOCAL_NETNS" link set lo up || die "cannot configure $LOCAL_NETNS"
+	if [ "$FANIN" -gt 1 ]; then
+		# one receiving interface: a bridge, each sender on a veth port
+		ip -n "$LOCAL_NETNS" link add "$NETIF" type bridge &&
+		ip -n "$LOCAL_NETNS" addr add "$LOCAL_ADDR/24" dev "$NETIF" &&
+		ip -n "$LOCAL_NETNS" link set "$NETIF" up || die "cannot create the bridge $NETIF"
+	fi
+	RA='' RV=''
+	for ((k = 1; k <= FANIN; k++)); do
+		ns=ncd-rp-r$k-$tag
+		rif=rpr$k-$$
+		ip netns add "$ns" || die "cannot create namespace $ns"
+		CLEANUPS+=("ip netns del $ns")
+		ip -n "$ns" link set lo up || die "cannot configure $ns"
+		if [ "$FANIN" = 1 ]; then
+			ip link add "$NETIF" netns "$LOCAL_NETNS" type veth peer name "$rif" netns "$ns" &&
+			ip -n "$LOCAL_NETNS" addr add "$LOCAL_ADDR/30" dev "$NETIF" &&
+			ip -n "$LOCAL_NETNS" link set "$NETIF" up || die "cannot create the veth pair"
+		else
+			ip link add "rpb$k-$$" netns "$LOCAL_NETNS" type veth peer name "$rif" netns "$ns" &&
+			ip -n "$LOCAL_NETNS" link set "rpb$k-$$" master "$NETIF" up ||
+				die "cannot attach sender $k to the bridge"
+		fi
+		ip -n "$ns" addr add "198.18.0.$((k + 1))/$([ "$FANIN" = 1 ] && echo 30 || echo 24)" dev "$rif" &&
+		ip -n "$ns" link set "$rif" up || die "cannot configure $rif in $ns"
+		RA+=${RA:+,}$ns
+		RV+=${RV:+,}198.18.0.$((k + 1))
+	done
+	REMOTE_ARGS=$RA REMOTE_ADDR=$RV
 	NOTE="netns copy mode over veth on a $(nproc)-core machine; not NIC throughput"
 else
 	NOTE=
 fi
 
-# lrun CMD...: on the local side.  RCMD: prefix that runs a command remotely.
+# Remotes: REMOTE_ARGS and REMOTE_ADDR are comma-separated lists, one entry
+# per sending host (fan-in).
+IFS=, read -r -a R_ARGS <<<"$REMOTE_ARGS"
+IFS=, read -r -a R_ADDR <<<"$REMOTE_ADDR"
+NREM=${#R_ARGS[@]}
+[ "$NREM" -ge 1 ] && [ "$NREM" = "${#R_ADDR[@]}" ] ||
+	usage_err "REMOTE_ARGS lists $NREM remote(s) but REMOTE_V4/--remote ${#R_ADDR[@]} address(es)"
+if [ "$NREM" -gt 1 ] && [ "$MODE" != copy ]; then
+	usage_err "fan-in runs copy mode only: ncdevmem's server steers one client address (-c) to its queue"
+fi
+IPORT=$((PORT + 1))	# iperf3 servers: IPORT .. IPORT + NREM - 1 (one per remote)
+[ $((IPORT + NREM - 1)) -lt 65536 ] || usage_err "--port: too high for $NREM remote(s)"
+
+# lrun CMD...: on the local side.  rcmd K CMD...: RCMD = the argv running
+# CMD on remote K (index from 0); rrun K CMD...: run it.
 LPFX=()
 [ -n "$LOCAL_NETNS" ] && LPFX=(ip netns exec "$LOCAL_NETNS")
 lrun() { "${LPFX[@]}" "$@"; }
-if [ "$REMOTE_TYPE" = netns ]; then
-	ip netns pids "$REMOTE_ARGS" >/dev/null 2>&1 || cant "no network namespace $REMOTE_ARGS"
-	RPFX=(ip netns exec "$REMOTE_ARGS")
-	rrun() { "${RPFX[@]}" "$@"; }
-	[ -n "$REMOTE_NCDEVMEM" ] || REMOTE_NCDEVMEM=$NCDEVMEM
-else
-	command -v ssh >/dev/null || cant "needs ssh for REMOTE_TYPE=ssh"
-	# shellcheck disable=SC2206  # REMOTE_ARGS may carry ssh options
-	SSH=(ssh -o BatchMode=yes $REMOTE_ARGS)
-	rrun() { local q; q=$(printf '%q ' "$@"); "${SSH[@]}" -- "$q"; }
-	rrun true || die "ssh $REMOTE_ARGS failed"
-	if [ -z "$REMOTE_NCDEVMEM" ]; then
-		rdir=$(rrun mktemp -d /tmp/ncdevmem.XXXXXX) || die "mktemp on the remote failed"
-		CLEANUPS+=("$(printf '%q ' "${SSH[@]}") -- rm -rf $rdir")
-		# shellcheck disable=SC2086
-		scp -q -o BatchMode=yes "$NCDEVMEM" "${REMOTE_ARGS##* }:$rdir/ncdevmem" ||
-			die "copying ncdevmem to the remote failed (or give --remote-ncdevmem)"
-		REMOTE_NCDEVMEM=$rdir/ncdevmem
+rcmd() {
+	local k=$1
+	shift
+	if [ "$REMOTE_TYPE" = netns ]; then
+		RCMD=(ip netns exec "${R_ARGS[k]}" "$@")
+	else
+		local q
+		q=$(printf '%q ' "$@")
+		# shellcheck disable=SC2206  # REMOTE_ARGS may carry ssh options
+		RCMD=(ssh -o BatchMode=yes ${R_ARGS[k]} -- "${q% }")
 	fi
-	[ "$IPERF" = 0 ] || rrun sh -c 'command -v iperf3' >/dev/null || cant "needs iperf3 on the remote (or --no-iperf)"
-fi
+}
+rrun() { local k=$1; shift; rcmd "$k" "$@"; "${RCMD[@]}"; }
+
+R_NCD=()
+for ((k = 0; k < NREM; k++)); do
+	if [ "$REMOTE_TYPE" = netns ]; then
+		ip netns pids "${R_ARGS[k]}" >/dev/null 2>&1 || cant "no network namespace ${R_ARGS[k]}"
+		R_NCD[k]=${REMOTE_NCDEVMEM:-$NCDEVMEM}
+		continue
+	fi
+	command -v ssh >/dev/null || cant "needs ssh for REMOTE_TYPE=ssh"
+	rrun "$k" true </dev/null || die "ssh ${R_ARGS[k]} failed: check key authentication (BatchMode)"
+	if [ -n "$REMOTE_NCDEVMEM" ]; then
+		R_NCD[k]=$REMOTE_NCDEVMEM
+		continue
+	fi
+	if [ -z "${STATIC_BIN:-}" ]; then
+		# A static binary runs on any remote of the same architecture,
+		# whatever libnl/liburing it has.
+		STATIC_BIN=$(dirname "$NCDEVMEM")/ncdevmem-static
+		make -s -C "$ROOT" B="$(dirname "$NCDEVMEM")" "$STATIC_BIN" >/dev/null 2>&1 ||
+			[ -x "$STATIC_BIN" ] || {
+			log "cannot build $STATIC_BIN (make static); copying the dynamic $NCDEVMEM"
+			STATIC_BIN=$NCDEVMEM
+		}
+	fi
+	rdir=$(rrun "$k" mktemp -d /tmp/ncdevmem.XXXXXX </dev/null) || die "mktemp on ${R_ARGS[k]} failed"
+	rcmd "$k" rm -rf "$rdir"
+	CLEANUPS+=("$(printf '%q ' "${RCMD[@]}") </dev/null")
+	# ssh, not scp: the same options (-p PORT, -i KEY, -o ...) work as given
+	# shellcheck disable=SC2016  # $1 expands on the remote
+	rrun "$k" sh -c 'cat >"$1" && chmod 0755 "$1"' sh "$rdir/ncdevmem" <"$STATIC_BIN" ||
+		die "copying ncdevmem to ${R_ARGS[k]} failed (or give --remote-ncdevmem)"
+	R_NCD[k]=$rdir/ncdevmem
+done
+for ((k = 0; k < NREM; k++)); do
+	rrun "$k" "${R_NCD[k]}" -V </dev/null >/dev/null 2>&1 ||
+		die "ncdevmem does not run on remote ${R_ARGS[k]} (${R_NCD[k]} -V failed): build it there and pass --remote-ncdevmem"
+	[ "$IPERF" = 0 ] || rrun "$k" iperf3 --version </dev/null >/dev/null 2>&1 ||
+		cant "needs iperf3 on remote ${R_ARGS[k]} (or --no-iperf)"
+done
 
 # --- results directory --------------------------------------------------------
 DATE=$(date +%Y-%m-%dT%H%M)
@@ -265,11 +350,6 @@ wait_listen() {
 	return 1
 }
 
-# run_fg CMD...: run CMD in the background and wait for it, so an INT/TERM
-# trap runs at once (bash defers traps until a foreground child ends) and
-# the cleanup stops CMD.
-run_fg() { "$@" & local p=$!; PIDS+=("$p"); wait "$p"; }
-
 # wait_bounded PID SECONDS: wait for PID; SIGINT then SIGKILL past the bound.
 # Returns its exit status.
 wait_bounded() {
@@ -287,30 +367,62 @@ wait_bounded() {
 	wait "$pid"
 }
 
-MACHINE="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+# --- both hosts and both tools ------------------------------------------------
+HOSTINFO=$ROOT/scripts/lib/hostinfo.py
+first_line() { "$@" 2>&1 </dev/null | head -n 1; }
+lrun python3 "$HOSTINFO" --if "$NETIF" >"$OUT/host-local.json" 2>/dev/null ||
+	echo '{}' >"$OUT/host-local.json"
+first_line "$NCDEVMEM" -V >"$OUT/versions-local.txt"
+if [ "$IPERF" = 1 ]; then first_line iperf3 --version >>"$OUT/versions-local.txt"; fi
+for ((k = 0; k < NREM; k++)); do
+	h=$OUT/host-remote$((k + 1))
+	rrun "$k" python3 - --addr "${R_ADDR[k]}" <"$HOSTINFO" >"$h.json" 2>/dev/null ||
+		echo '{}' >"$h.json"
+	first_line rrun "$k" "${R_NCD[k]}" -V >"$OUT/versions-remote$((k + 1)).txt"
+	[ "$IPERF" = 0 ] || first_line rrun "$k" iperf3 --version >>"$OUT/versions-remote$((k + 1)).txt"
+done
 
-log "ncdevmem $MODE/$MEM, $FLOWS flow(s), ${TIME}s: $REMOTE_ADDR ($REMOTE_TYPE $REMOTE_ARGS) -> $LOCAL_ADDR ($NETIF${LOCAL_NETNS:+, netns $LOCAL_NETNS})"
+# --- devmem/zcrx: readiness first ---------------------------------------------
+if [ "$MODE" != copy ]; then
+	lrun "$NCDEVMEM" --check -f "$NETIF" --mem "$MEM" >"$OUT/check.txt" 2>&1
+	case $? in
+	0) ;;
+	4) cat "$OUT/check.txt" >&2; cant "$NETIF is not ready for $MODE (ncdevmem --check, kept in $OUT/check.txt)" ;;
+	*) cat "$OUT/check.txt" >&2; die "ncdevmem --check -f $NETIF failed" ;;
+	esac
+fi
+
+log "ncdevmem $MODE/$MEM, $FLOWS flow(s) x $NREM sender(s), ${TIME}s, $REPEAT round(s): ${R_ADDR[*]} ($REMOTE_TYPE) -> $LOCAL_ADDR ($NETIF${LOCAL_NETNS:+, netns $LOCAL_NETNS})"
 log "results: $OUT"
 
 VAL_SRV=(--validate) VAL_CLI=(--validate)
 [ "$VALIDATE" = 1 ] || { VAL_SRV=(--discard); VAL_CLI=(--validate); }
-SRV_ARGS=(-l -s "$LOCAL_ADDR" -p "$PORT" -P "$FLOWS" --mode "$MODE" --mem "$MEM"
+SRV_ARGS=(-l -s "$LOCAL_ADDR" -p "$PORT" -P $((FLOWS * NREM)) --mode "$MODE" --mem "$MEM"
 	"${VAL_SRV[@]}" -J -i "$INTERVAL")
 CLI_ARGS=(-s "$LOCAL_ADDR" -p "$PORT" -P "$FLOWS" "${VAL_CLI[@]}" --time "$TIME"
 	-J -i "$INTERVAL")
 if [ "$MODE" != copy ]; then
 	# devmem/zcrx: bind NETIF, steer the flows by the client address.
-	SRV_ARGS+=(-f "$NETIF" -c "$REMOTE_ADDR")
-	CLI_ARGS+=(-c "$REMOTE_ADDR")
+	SRV_ARGS+=(-f "$NETIF" -c "${R_ADDR[0]}")
+	CLI_ARGS+=(-c "${R_ADDR[0]}")
 fi
 # shellcheck disable=SC2206
 SRV_ARGS+=($XSRV)
 # shellcheck disable=SC2206
 CLI_ARGS+=($XCLI)
 
-# --- capture (optional) -------------------------------------------------------
+# record SIDE CMD...: one line of commands.txt per distinct command, round 1
+record() {
+	[ "$ROUND" = 1 ] || return 0
+	local side=$1
+	shift
+	{ printf '%-8s ' "$side:"; printf '%q ' "$@" | sed 's/ $//'; echo; } >>"$OUT/commands.txt"
+}
+: >"$OUT/commands.txt"
+
+# --- capture (optional, round 1's ncdevmem run) -------------------------------
 TD_PID=
-if [ "$CAPTURE" = 1 ]; then
+start_capture() {
 	: >"$OUT/tcpdump.err"
 	# -Z root: write the file without dropping privileges; -U: flush per packet.
 	lrun tcpdump -i "$NETIF" -s 0 -U -Z root -n -c "$CAPTURE_COUNT" \
@@ -324,81 +436,133 @@ if [ "$CAPTURE" = 1 ]; then
 	done
 	grep -q "listening on" "$OUT/tcpdump.err" ||
 		{ cat "$OUT/tcpdump.err" >&2; die "tcpdump did not start listening on $NETIF"; }
-fi
-
-# --- ncdevmem -------------------------------------------------------------------
-lrun timeout -k 5 "$LIMIT" "$NCDEVMEM" "${SRV_ARGS[@]}" \
-	>"$OUT/ncdevmem-server.json" 2>"$OUT/ncdevmem-server.err" &
-SRV_PID=$!
-PIDS+=("$SRV_PID")
-printf '%q ' "${LPFX[@]}" "$NCDEVMEM" "${SRV_ARGS[@]}" >"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
-NCD_CLI_RC=
-if wait_listen "$PORT" "$SRV_PID"; then
-	printf 'remote: %q ' "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}" >>"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
-	if [ "$REMOTE_TYPE" = netns ]; then
-		run_fg timeout -k 5 "$LIMIT" "${RPFX[@]}" "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}" \
-			>"$OUT/ncdevmem-client.json" 2>"$OUT/ncdevmem-client.err"
-	else
-		run_fg timeout -k 5 "$LIMIT" "${SSH[@]}" -- "$(printf '%q ' "$REMOTE_NCDEVMEM" "${CLI_ARGS[@]}")" \
-			>"$OUT/ncdevmem-client.json" 2>"$OUT/ncdevmem-client.err"
-	fi
-	NCD_CLI_RC=$?
-	[ "$NCD_CLI_RC" = 0 ] || { log "ncdevmem client exit $NCD_CLI_RC:"; tail -n 5 "$OUT/ncdevmem-client.err" >&2; }
-else
-	log "ncdevmem server did not start listening on port $PORT; client not run"
-fi
-# Client gone: the server ends once its flows close (bounded).
-wait_bounded "$SRV_PID" 30
-NCD_SRV_RC=$?
-[ "$NCD_SRV_RC" = 0 ] || { log "ncdevmem server exit $NCD_SRV_RC:"; tail -n 5 "$OUT/ncdevmem-server.err" >&2; }
-
-if [ -n "$TD_PID" ]; then
+}
+stop_capture() {
 	kill -INT "$TD_PID" 2>/dev/null	# no-op when -c already ended it
 	wait_bounded "$TD_PID" 10
-	pat=(--pattern offset)
 	python3 "$ROOT/scripts/lib/pcap_payload.py" "$OUT/capture.pcap" --port "$PORT" \
-		--mode "$MODE" "${pat[@]}" --json "$OUT/capture.json" >/dev/null ||
+		--mode "$MODE" --pattern offset --json "$OUT/capture.json" >/dev/null ||
 		log "capture analysis failed"
-fi
+	TD_PID=
+}
 
-# --- iperf3 over the same path ---------------------------------------------------
-IP_SRV_RC='' IP_CLI_RC=''
-if [ "$IPERF" = 1 ]; then
-	lrun timeout -k 5 "$LIMIT" iperf3 -s -B "$LOCAL_ADDR" -p "$IPORT" -i "$INTERVAL" -1 -J \
-		>"$OUT/iperf3-server.json" 2>"$OUT/iperf3-server.err" &
-	ISRV_PID=$!
-	PIDS+=("$ISRV_PID")
-	wait_listen "$IPORT" "$ISRV_PID" || { cat "$OUT/iperf3-server.err" >&2; die "iperf3 server did not start"; }
-	ICLI=(iperf3 -c "$LOCAL_ADDR" -B "$REMOTE_ADDR" -p "$IPORT" -P "$FLOWS" -t "$TIME" -i "$INTERVAL" -J)
-	# shellcheck disable=SC2206 # word-split on purpose, like --client-args
-	ICLI+=($XIPERF)
-	printf 'remote: %q ' "${ICLI[@]}" >>"$OUT/commands.txt"; echo >>"$OUT/commands.txt"
-	if [ "$REMOTE_TYPE" = netns ]; then
-		run_fg timeout -k 5 "$LIMIT" "${RPFX[@]}" "${ICLI[@]}" \
-			>"$OUT/iperf3-client.json" 2>"$OUT/iperf3-client.err"
+# rc NAME CODE: the round's exit codes, read by summarize.py
+rc() { echo "$1 $2" >>"$RD/rc.txt"; }
+
+# run_clients TOOL ARGV-FUNC: start one client per remote in the background,
+# wait for all; files $RD/TOOL-client.hK.{json,err}.
+run_clients() {
+	local tool=$1 mk=$2 k p pids=()
+	for ((k = 0; k < NREM; k++)); do
+		"$mk" "$k"
+		rcmd "$k" "${CMD[@]}"
+		record "remote$((k + 1))" "${RCMD[@]}"
+		timeout -k 5 "$LIMIT" "${RCMD[@]}" </dev/null \
+			>"$RD/$tool-client.h$((k + 1)).json" 2>"$RD/$tool-client.h$((k + 1)).err" &
+		p=$!
+		pids+=("$p")
+		PIDS+=("$p")
+	done
+	for ((k = 0; k < NREM; k++)); do
+		wait "${pids[k]}"
+		p=$?
+		rc "$tool-client.h$((k + 1))" "$p"
+		[ "$p" = 0 ] || { log "round $ROUND: $tool client $((k + 1)) exit $p:"; tail -n 5 "$RD/$tool-client.h$((k + 1)).err" >&2; }
+	done
+}
+
+ncd_client_cmd() { CMD=("${R_NCD[$1]}" "${CLI_ARGS[@]}"); }
+
+run_ncdevmem() {
+	[ "$CAPTURE" = 1 ] && [ "$ROUND" = 1 ] && start_capture
+	record local "${LPFX[@]}" "$NCDEVMEM" "${SRV_ARGS[@]}"
+	lrun timeout -k 5 "$LIMIT" "$NCDEVMEM" "${SRV_ARGS[@]}" \
+		>"$RD/ncdevmem-server.json" 2>"$RD/ncdevmem-server.err" &
+	local srv=$! r
+	PIDS+=("$srv")
+	if wait_listen "$PORT" "$srv"; then
+		run_clients ncdevmem ncd_client_cmd
 	else
-		run_fg timeout -k 5 "$LIMIT" "${SSH[@]}" -- "$(printf '%q ' "${ICLI[@]}")" \
-			>"$OUT/iperf3-client.json" 2>"$OUT/iperf3-client.err"
+		log "round $ROUND: ncdevmem server did not start listening on port $PORT; clients not run"
 	fi
-	IP_CLI_RC=$?
-	wait_bounded "$ISRV_PID" 30
-	IP_SRV_RC=$?
-fi
+	# Clients gone: the server ends once its flows close (bounded).
+	wait_bounded "$srv" 30
+	r=$?
+	rc ncdevmem-server "$r"
+	[ "$r" = 0 ] || { log "round $ROUND: ncdevmem server exit $r:"; tail -n 5 "$RD/ncdevmem-server.err" >&2; }
+	[ -z "$TD_PID" ] || stop_capture
+}
+
+# run_iperf TOOL [EXTRA...]: iperf3 servers (one per remote, IPORT + k),
+# then the clients; TOOL is iperf3 or iperf3-l.
+IPERF_EXTRA=()
+iperf_client_cmd() {
+	CMD=(iperf3 -c "$LOCAL_ADDR" -B "${R_ADDR[$1]}" -p $((IPORT + $1)) -P "$FLOWS"
+		-t "$TIME" -i "$INTERVAL" -J "${IPERF_EXTRA[@]}")
+	# shellcheck disable=SC2206 # word-split on purpose, like --client-args
+	CMD+=($XIPERF)
+}
+run_iperf() {
+	local tool=$1 k r srvs=()
+	shift
+	IPERF_EXTRA=("$@")
+	for ((k = 0; k < NREM; k++)); do
+		record local "${LPFX[@]}" iperf3 -s -B "$LOCAL_ADDR" -p $((IPORT + k)) -i "$INTERVAL" -1 -J
+		lrun timeout -k 5 "$LIMIT" iperf3 -s -B "$LOCAL_ADDR" -p $((IPORT + k)) -i "$INTERVAL" -1 -J \
+			>"$RD/$tool-server.h$((k + 1)).json" 2>"$RD/$tool-server.h$((k + 1)).err" &
+		srvs+=($!)
+		PIDS+=($!)
+		wait_listen $((IPORT + k)) "${srvs[k]}" ||
+			{ cat "$RD/$tool-server.h$((k + 1)).err" >&2; die "iperf3 server on port $((IPORT + k)) did not start"; }
+	done
+	run_clients "$tool" iperf_client_cmd
+	for ((k = 0; k < NREM; k++)); do
+		wait_bounded "${srvs[k]}" 30
+		r=$?
+		rc "$tool-server.h$((k + 1))" "$r"
+	done
+}
+
+# --- the rounds: tools interleaved, order rotated so drift hits each alike --------
+TOOLS=(ncdevmem)
+[ "$IPERF" = 1 ] && TOOLS+=(iperf3)
+[ "$IPERF" = 1 ] && [ "$IPERF_LEN" != 0 ] && TOOLS+=(iperf3-l)
+NT=${#TOOLS[@]}
+for ((ROUND = 1; ROUND <= REPEAT; ROUND++)); do
+	RD=$OUT/r$ROUND
+	mkdir -p "$RD" || die "cannot create $RD"
+	: >"$RD/rc.txt"
+	order=()
+	for ((j = 0; j < NT; j++)); do order+=("${TOOLS[(j + ROUND - 1) % NT]}"); done
+	echo "${order[*]}" >"$RD/order.txt"
+	[ "$REPEAT" = 1 ] || log "round $ROUND/$REPEAT: ${order[*]}"
+	for t in "${order[@]}"; do
+		case $t in
+		ncdevmem) run_ncdevmem ;;
+		iperf3) run_iperf iperf3 ;;
+		iperf3-l) run_iperf iperf3-l -l "$IPERF_LEN" ;;
+		esac
+	done
+done
 
 # --- meta and summary -------------------------------------------------------------
-python3 - "$OUT/meta.json" <<EOF
+MACHINE="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+python3 - "$OUT/meta.json" "$LABEL" "$DATE" "$MODE" "$MEM" "$FLOWS" "$TIME" "$VALIDATE" \
+	"$CAPTURE" "$IPERF" "$NETIF" "$LOCAL_ADDR" "$REMOTE_ADDR" "$REMOTE_TYPE" \
+	"$REMOTE_ARGS" "$LOCAL_NETNS" "$SELF_NETNS" "$MACHINE" "$NOTE" "$REPEAT" \
+	"$IPERF_LEN" "$NREM" "$XIPERF" <<'EOF'
 import json, sys
-n = lambda s: None if s == "" else int(s)
+(out, label, date, mode, mem, flows, time, val, cap, ipf, netif, la, ra, rt,
+ rargs, lns, selfns, machine, note, repeat, ilen, nrem, xiperf) = sys.argv[1:]
 json.dump({
-    "label": "$LABEL", "date": "$DATE", "mode": "$MODE", "mem": "$MEM",
-    "flows": $FLOWS, "time": $TIME, "validate": bool($VALIDATE),
-    "capture": bool($CAPTURE), "iperf": bool($IPERF),
-    "netif": "$NETIF", "local_addr": "$LOCAL_ADDR", "remote_addr": "$REMOTE_ADDR",
-    "remote_type": "$REMOTE_TYPE", "remote_args": "$REMOTE_ARGS",
-    "local_netns": "$LOCAL_NETNS", "self_netns": bool($SELF_NETNS),
-    "ncdevmem_server_rc": n("$NCD_SRV_RC"), "ncdevmem_client_rc": n("$NCD_CLI_RC"),
-    "iperf3_server_rc": n("$IP_SRV_RC"), "iperf3_client_rc": n("$IP_CLI_RC"),
-    "machine": """$MACHINE""", "note": "$NOTE",
-}, open(sys.argv[1], "w"), indent=1)
+    "label": label, "date": date, "mode": mode, "mem": mem,
+    "flows": int(flows), "time": float(time), "validate": val == "1",
+    "capture": cap == "1", "iperf": ipf == "1", "netif": netif,
+    "local_addr": la, "remote_addr": ra, "remote_type": rt,
+    "remote_args": rargs, "local_netns": lns, "self_netns": selfns == "1",
+    "machine": machine, "note": note, "repeat": int(repeat),
+    "iperf_len": None if ilen == "0" else ilen, "iperf_args": xiperf,
+    "remotes": int(nrem),
+}, open(out, "w"), indent=1)
 EOF
 python3 "$ROOT/scripts/summarize.py" "$OUT"
