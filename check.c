@@ -18,9 +18,9 @@
 #include "ethtool_nl.h"
 #include "mem.h"
 #include "netlink.h"
+#include "modes.h"
 #include "nic.h"
 #include "nic_steer.h"
-#include "opts.h"
 #include "uapi_devmem.h"
 
 struct chk {
@@ -30,6 +30,7 @@ struct chk {
 	struct ncd_nl nl;
 	int fails;
 	int rx_start, rx_num;	/* queues devmem would use, -1 if unknown */
+	struct ncd_nic_facts facts;	/* what the planner sees, as a run would */
 };
 
 enum { OK, FAIL, WARN, INFO };
@@ -112,7 +113,7 @@ static int check_device(struct chk *c)
 		     c->ifn);
 		return -ENODEV;
 	}
-	if (!ncd_nic_has_parent(c->ifn)) {
+	if (!c->facts.has_parent) {
 		line(c, FAIL, "device %s: virtual (no /sys/class/net/%s/device) -> devmem needs a physical NIC (gve, bnxt, mlx5, fbnic)",
 		     c->ifn, c->ifn);
 		return 0;
@@ -125,38 +126,33 @@ static int check_device(struct chk *c)
 	return 0;
 }
 
+/* The queues come from the same planner a real run uses (nic_plan.h). */
 static void check_queues(struct chk *c)
 {
-	const struct ncd_opts *o = c->o;
-	struct ncd_channels ch;
-	int n, start = o->start_queue, num = o->num_queues;
+	struct ncd_nic_req req;
+	struct ncd_nic_plan plan;
+	struct ncd_channels ch = { 0 };
+	struct ncd_nic_facts f = c->facts;
+	int n = f.rx_queues, err;
 
 	c->rx_start = -1;
-	if (ncd_eth_channels_get(&c->nl, c->ifindex, &ch)) {
-		line(c, FAIL, "RX queues: %s -> the driver must support ethtool channels",
-		     c->nl.err);
-		return;
-	}
-	n = ncd_channels_rx(&ch);
-	if (start < 0 && num < 0) {
-		start = n - 1;
-		num = 1;
-	} else if (start < 0) {
-		start = n - num;
-	} else if (num < 0) {
-		num = 1;
-	}
-	if (n < 2)
+	if (ncd_eth_channels_get(&c->nl, c->ifindex, &ch))
+		line(c, WARN, "RX queues: %s (counted in sysfs instead)", c->nl.err);
+	ncd_opts_nic_req(c->o, &req);
+	f.has_parent = 1;	/* the device line already said if it is virtual */
+	err = ncd_nic_plan(&f, &req, &plan);
+	if (err == -EOPNOTSUPP)
 		line(c, FAIL, "RX queues: %d (rx %u, combined %u) -> devmem needs >= 2 (ethtool -L %s combined 2)",
 		     n, ch.rx, ch.combined, c->ifn);
-	else if (start < 1 || start + num > n)
+	else if (err)
 		line(c, FAIL, "RX queues: %d, but -t/-q ask for %d..%d -> pick queues within 1..%d",
-		     n, start, start + num - 1, n - 1);
+		     n, plan.start, plan.start + plan.num - 1, n - 1);
 	else {
 		line(c, OK, "RX queues: %d (rx %u, combined %u); devmem would use %d..%d, RSS keeps 0..%d",
-		     n, ch.rx, ch.combined, start, start + num - 1, start - 1);
-		c->rx_start = start;
-		c->rx_num = num;
+		     n, ch.rx, ch.combined, plan.start, plan.start + plan.num - 1,
+		     plan.start - 1);
+		c->rx_start = plan.start;
+		c->rx_num = plan.num;
 	}
 }
 
@@ -297,6 +293,7 @@ int ncd_check_run(const struct ncd_opts *o)
 		return NCD_EXIT_SKIP;
 	}
 	check_family(&c);
+	ncd_nic_read_facts(&c.nl, o->ifname, &c.facts);
 	if (!check_device(&c)) {
 		check_queues(&c);
 		check_split(&c);

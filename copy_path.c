@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "sources.h"
+#include "copy_path.h"
+#include "copy_stage.h"
+#include "pattern.h"
 
 #define COPY_RECV_MAX	(256 << 10)
 
@@ -117,3 +119,101 @@ int ncd_copy_sink_open(struct ncd_tx_sink *t, int fd, const void *base)
 				   .priv = (void *)base };
 	return 0;
 }
+
+/* Each flow receives into its own page-aligned slice of the provider. */
+static size_t slice_of(const struct ncd_rx_path *p)
+{
+	return (p->m->size / p->cfg->flows) & ~(size_t)4095;
+}
+
+static int copy_rx_setup(struct ncd_rx_path *p)
+{
+	return slice_of(p) ? 0 : -EINVAL;	/* opts.c rules this out */
+}
+
+static int copy_rx_open(struct ncd_rx_path *p, unsigned int idx, int fd,
+			struct ncd_vq *q, struct ncd_frag_source *src)
+{
+	size_t slice = slice_of(p), off = idx * slice;
+
+	if (!p->m->cpu_addr && p->m->ops->vq_stage)
+		return ncd_stage_source_open(src, fd, q, off, slice);
+	return ncd_copy_source_open(src, fd, p->m, off, slice);
+}
+
+static int copy_rx_close(struct ncd_rx_path *p, struct ncd_frag_source *src,
+			 struct ncd_counters *out)
+{
+	src->close(src);
+	return 0;
+}
+
+static void copy_rx_teardown(struct ncd_rx_path *p)
+{
+}
+
+const struct ncd_rx_path_ops ncd_copy_rx_path = {
+	.name = "copy",
+	.setup = copy_rx_setup,
+	.open = copy_rx_open,
+	.close = copy_rx_close,
+	.teardown = copy_rx_teardown,
+};
+
+static int copy_tx_setup(struct ncd_tx_path *p)
+{
+	return 0;	/* each flow fills its own ring */
+}
+
+/* With a pattern, a per-flow ring of NCD_TX_CHUNK bytes, refilled at the
+ * stream offset: send() copies, so it is reused at once and stays in
+ * cache.  Without one, the flow's stdin buffer. */
+static int copy_tx_open(struct ncd_tx_path *p, unsigned int idx, int fd,
+			struct ncd_tx_flow *fl)
+{
+	if (p->cfg->pat && !(fl->ring = malloc(NCD_TX_CHUNK)))
+		return -ENOMEM;
+	return ncd_copy_sink_open(&fl->sink, fd,
+				  fl->ring ? fl->ring : fl->stdin_buf);
+}
+
+/* Every byte is filled once, at SIMD speed, into a cache-hot buffer. */
+static uint64_t copy_tx_place(struct ncd_tx_path *p, struct ncd_tx_flow *fl,
+			      uint64_t off, size_t *len)
+{
+	if (off < fl->start || off >= fl->end) {
+		ncd_pattern_fill(p->cfg->pat, off, fl->ring, NCD_TX_CHUNK);
+		fl->start = off;
+		fl->end = off + NCD_TX_CHUNK;
+	}
+	if (*len > fl->end - off)
+		*len = fl->end - off;
+	return off - fl->start;
+}
+
+static int copy_tx_stage(struct ncd_tx_path *p, struct ncd_tx_flow *fl,
+			 size_t len)
+{
+	return 0;	/* the sink sends from the stdin buffer itself */
+}
+
+static void copy_tx_close(struct ncd_tx_path *p, struct ncd_tx_flow *fl)
+{
+	fl->sink.close(&fl->sink);
+	free(fl->ring);
+	fl->ring = NULL;
+}
+
+static void copy_tx_teardown(struct ncd_tx_path *p)
+{
+}
+
+const struct ncd_tx_path_ops ncd_copy_tx_path = {
+	.name = "copy",
+	.setup = copy_tx_setup,
+	.open = copy_tx_open,
+	.place = copy_tx_place,
+	.stage = copy_tx_stage,
+	.close = copy_tx_close,
+	.teardown = copy_tx_teardown,
+};

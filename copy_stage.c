@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include "sources.h"
+#include "copy_stage.h"
 
 struct stage_src {
 	int fd;

@@ -24,7 +24,6 @@
 #include "devmem_cmsg.h"
 #include "devmem_rx.h"
 #include "devmem_tokens.h"
-#include "sources.h"
 #include "uapi_devmem.h"
 
 #define RX_IOV_LEN	(8u << 20)	/* bytes asked for per recvmsg */

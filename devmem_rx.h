@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* devmem RX source extras (the constructor is in sources.h). */
+/* devmem RX: the recvmsg(MSG_SOCK_DEVMEM) fragment source. */
 #ifndef NCD_DEVMEM_RX_H
 #define NCD_DEVMEM_RX_H
 
@@ -8,7 +8,22 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include "devmem_tokens.h"
-#include "frag.h"
+#include "datapath.h"
+
+/* What a devmem source needs to know about its run. */
+struct ncd_devmem_rx_cfg {
+	uint32_t dmabuf_id;	/* bind-rx's id: every fragment must carry it */
+	int fail_linear;	/* -L: payload in host memory is fatal */
+	uint64_t dmabuf_size;	/* bound dma-buf bytes, shared by ... */
+	unsigned int flows;	/* ... this many flows (release threshold) */
+};
+
+/* recvmsg(MSG_SOCK_DEVMEM) on @fd; fragments are SCM_DEVMEM_DMABUF cmsgs;
+ * released tokens are queued and given back in coalesced batches at the
+ * kernel's per-call limits, when the flow holds a quarter of its share of
+ * the dma-buf, before a recvmsg would block, and at end of stream/close. */
+int ncd_devmem_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
+			   const struct ncd_devmem_rx_cfg *cfg);
 
 struct ncd_devmem_rx_stats {
 	uint64_t recvmsgs;

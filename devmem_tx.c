@@ -15,7 +15,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "devmem_tx.h"
-#include "sources.h"
 #include "uapi_devmem.h"
 
 #define TX_MAX_IOV	1024

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * MSG_ZEROCOPY completion accounting for the devmem TX sink (the
- * constructor is in sources.h).  Every sendmsg(MSG_ZEROCOPY) that queued
+ * devmem TX sink, and its MSG_ZEROCOPY completion accounting.  Every sendmsg(MSG_ZEROCOPY) that queued
  * data takes the next 32-bit id; the error queue reports finished ids as
  * inclusive ranges [ee_info, ee_data] that may cover many sends.
  */
@@ -10,6 +9,13 @@
 
 #include <stdint.h>
 #include <sys/socket.h>
+#include "datapath.h"
+
+/* @fd already SO_BINDTODEVICE'd/connected, @tx_dmabuf_id from bind-tx;
+ * @max_chunk splits each send into iovs of at most that size; completions
+ * are reaped as it goes. */
+int ncd_devmem_sink_open(struct ncd_tx_sink *t, int fd, uint32_t tx_dmabuf_id,
+			 uint32_t max_chunk);
 
 struct ncd_zc {
 	uint64_t issued;	/* zerocopy sends that queued data */

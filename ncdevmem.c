@@ -11,9 +11,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
-#include "nic.h"
-#include "opts.h"
-#include "role.h"
+#include "modes.h"
+#include "stop.h"
 
 /*
  * A closed 0, 1 or 2 would be handed to the next socket, and then stdin
@@ -31,6 +30,17 @@ static int own_std_fds(void)
 	return 0;
 }
 
+static int run_mode(const struct ncd_opts *o)
+{
+	if (o->check)
+		return ncd_check_run(o);
+	if (o->ifname && !o->server && !o->client && !o->listen)
+		return ncd_negative_run(o);	/* like the kernel selftest */
+	if (o->listen)
+		return ncd_server_main(o);
+	return ncd_client_main(o);
+}
+
 int main(int argc, char **argv)
 {
 	struct ncd_opts o;
@@ -38,6 +48,11 @@ int main(int argc, char **argv)
 
 	if (own_std_fds())
 		return NCD_EXIT_FAIL;
+	/* before any thread or NIC change: a signal becomes a stop request */
+	if (ncd_stop_init()) {
+		fprintf(stderr, "ncdevmem: cannot start the signal waiter: out of threads? retry\n");
+		return NCD_EXIT_FAIL;
+	}
 	/* a closed pipe or peer is an error return (EPIPE), never a death */
 	signal(SIGPIPE, SIG_IGN);
 	ret = ncd_opts_parse(&o, argc, argv, stderr);
@@ -48,11 +63,5 @@ int main(int argc, char **argv)
 			o.ifname);
 		return NCD_EXIT_FAIL;
 	}
-	if (o.check)
-		return ncd_check_run(&o);
-	if (o.ifname && !o.server && !o.client && !o.listen)
-		return ncd_negative_run(&o);	/* like the kernel selftest */
-	if (o.listen)
-		return ncd_server_main(&o);
-	return ncd_client_main(&o);
+	return ncd_stop_exit_code(run_mode(&o));
 }

@@ -10,8 +10,10 @@
 #include <string.h>
 #include "ethtool_nl.h"
 #include "mem.h"
+#include "modes.h"
 #include "nic.h"
-#include "opts.h"
+#include "nic_hint.h"
+#include "stop.h"
 #include "uapi_devmem.h"
 
 struct neg {
@@ -68,8 +70,13 @@ static void shrink_channels(struct neg *t)
 	}
 	err = ncd_nic_set_channels(&t->nic, &c);
 	result(t, err != 0, "shrinking channels below a bound queue is refused",
-	       err ? ((struct ncd_nl *)t->nic.journal)->err :
-		     "the kernel accepted it");
+	       err ? ncd_nic_ctl_err(&t->nic) : "the kernel accepted it");
+}
+
+/* A stop (SIGINT/SIGTERM) ends the tests between steps; main exits 128+N. */
+static int stopped(void)
+{
+	return ncd_stop_signal() ? -EINTR : 0;
 }
 
 static int run(struct neg *t, const struct ncd_opts *o)
@@ -83,11 +90,11 @@ static int run(struct neg *t, const struct ncd_opts *o)
 	if ((err = ncd_nic_set_split(&t->nic, 1)))
 		return err;
 	expect_refused(t, 0, "bind-rx with an empty queue list is refused");
-	if ((err = ncd_nic_set_split(&t->nic, 0)))
+	if ((err = stopped()) || (err = ncd_nic_set_split(&t->nic, 0)))
 		return err;
 	expect_refused(t, t->nic.nqueues,
 		       "bind-rx with header split off is refused");
-	if ((err = ncd_nic_set_split(&t->nic, 1)))
+	if ((err = stopped()) || (err = ncd_nic_set_split(&t->nic, 1)))
 		return err;
 	err = ncd_nl_bind_rx(&t->nic.nl, t->nic.ifindex, t->fd, t->nic.queues,
 			     t->nic.nqueues, o->rx_page_size, &id);
@@ -97,6 +104,8 @@ static int run(struct neg *t, const struct ncd_opts *o)
 		return err;
 	}
 	result(t, 1, "bind-rx with header split on works", NULL);
+	if ((err = stopped()))
+		return err;
 	shrink_channels(t);
 	return 0;
 }
@@ -105,17 +114,15 @@ int ncd_negative_run(const struct ncd_opts *o)
 {
 	struct neg t = { .fd = -1 };
 	int kind = o->mem == NCD_MEM_CUDA ? NCD_MEM_CUDA : NCD_MEM_UDMABUF;
+	struct ncd_nic_plan plan;
+	struct ncd_nic_req req;
 	int err;
 
-	if (!ncd_nic_has_parent(o->ifname)) {
-		fprintf(stderr,
-			"ncdevmem: %s is a virtual device (no /sys/class/net/%s/device): devmem negative tests need a NIC with devmem support (gve, bnxt, mlx5, fbnic)\n",
-			o->ifname, o->ifname);
-		return NCD_EXIT_SKIP;
-	}
+	ncd_opts_nic_req(o, &req);
+	req.spread = 1;		/* the upper half: shrinking must cut into it */
 	err = ncd_nic_begin(&t.nic, o->ifname);
 	if (!err)
-		err = ncd_nic_pick_queues(&t.nic, o, 1);
+		err = ncd_nic_take_queues(&t.nic, &req, &plan);
 	if (err) {
 		ncd_nic_restore(&t.nic);
 		return ncd_nic_exit_code(err);

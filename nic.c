@@ -13,13 +13,34 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "ethtool_nl.h"
+#include "exit_codes.h"
 #include "nic.h"
+#include "nic_hint.h"
 #include "nic_journal.h"
 #include "nic_steer.h"
-#include "opts.h"
 #include "uapi_devmem.h"
 
-int ncd_nic_has_parent(const char *ifname)
+/* The NIC exit() restores (atexit): the one being set up or in use. */
+static struct ncd_nic *armed;
+
+static void restore_at_exit(void)
+{
+	if (armed)
+		ncd_nic_restore(armed);
+}
+
+static void arm(struct ncd_nic *nic)
+{
+	static int installed;
+
+	armed = nic;
+	if (nic && !installed) {
+		installed = 1;
+		atexit(restore_at_exit);
+	}
+}
+
+static int has_parent(const char *ifname)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -71,18 +92,24 @@ int ncd_nic_begin(struct ncd_nic *nic, const char *ifname)
 		return err;
 	}
 	nic->journal = j;
-	ncd_journal_arm(nic);
+	arm(nic);
 	return 0;
+}
+
+const char *ncd_nic_ctl_err(struct ncd_nic *nic)
+{
+	return nic->journal ? nic->journal->ctl.err : "";
 }
 
 static int refuse_virtual(const char *ifname)
 {
-	if (ncd_nic_has_parent(ifname))
-		return 0;
-	fprintf(stderr,
-		"ncdevmem: %s is a virtual device (no /sys/class/net/%s/device): it cannot do devmem, and binding one can trigger kernel warnings -> use a NIC with devmem support (gve, bnxt, mlx5, fbnic)\n",
-		ifname, ifname);
-	return -EOPNOTSUPP;
+	struct ncd_nic_facts f = { .has_parent = has_parent(ifname) };
+	char why[320];
+	int err = ncd_nic_plan_device(&f, ifname, why, sizeof(why));
+
+	if (err)
+		fprintf(stderr, "ncdevmem: %s\n", why);
+	return err;
 }
 
 static int count_sysfs_rx(const char *ifname)
@@ -109,52 +136,33 @@ int ncd_nic_get_channels(struct ncd_nic *nic, struct ncd_channels *c)
 	return err;
 }
 
-/* RX queues in use; the sysfs count when the driver has no channels op. */
-static int rx_queue_count(struct ncd_nic *nic)
+void ncd_nic_read_facts(struct ncd_nl *nl, const char *ifname,
+			struct ncd_nic_facts *f)
 {
 	struct ncd_channels c;
 
-	if (!ncd_eth_channels_get(&J(nic)->ctl, nic->ifindex, &c) &&
+	f->has_parent = has_parent(ifname);
+	f->rx_queues = count_sysfs_rx(ifname);
+	if (!ncd_eth_channels_get(nl, if_nametoindex(ifname), &c) &&
 	    ncd_channels_rx(&c) > 0)
-		return ncd_channels_rx(&c);
-	return count_sysfs_rx(nic->ifname);
+		f->rx_queues = ncd_channels_rx(&c);
 }
 
-int ncd_nic_pick_queues(struct ncd_nic *nic, const struct ncd_opts *o,
-			int check_mode)
+int ncd_nic_take_queues(struct ncd_nic *nic, const struct ncd_nic_req *req,
+			struct ncd_nic_plan *plan)
 {
-	int n = rx_queue_count(nic), start = o->start_queue;
-	int num = o->num_queues;
+	struct ncd_nic_facts f;
+	int err;
 
-	if (start < 0 && num < 0) {
-		if (n < 2) {
-			fprintf(stderr,
-				"ncdevmem: %s has %d RX queue(s): devmem needs at least 2 (one stays for other traffic) -> raise them (ethtool -L %s combined 2)\n",
-				nic->ifname, n, nic->ifname);
-			return -EOPNOTSUPP;
-		}
-		start = check_mode ? n / 2 : n - 1;
-		num = check_mode ? n / 2 : 1;
-	} else if (start < 0) {
-		start = n - num;
-	} else if (num < 0) {
-		num = 1;
+	ncd_nic_read_facts(&J(nic)->ctl, nic->ifname, &f);
+	err = ncd_nic_plan(&f, req, plan);
+	if (err) {
+		fprintf(stderr, "ncdevmem: %s\n", plan->why);
+		return err;
 	}
-	if (num < 1 || start < 0 || start + num > n ||
-	    num > NCD_NIC_MAX_QUEUES) {
-		fprintf(stderr,
-			"ncdevmem: queues %d..%d do not fit %s's %d RX queues -> pick -t/-q within 0..%d\n",
-			start, start + num - 1, nic->ifname, n, n - 1);
-		return -ERANGE;
-	}
-	if (start == 0 && !o->no_nic_config) {
-		fprintf(stderr,
-			"ncdevmem: -t 0 leaves no queue for other traffic (RSS spreads over queues below -t) -> use -t >= 1\n");
-		return -ERANGE;
-	}
-	nic->nqueues = num;
-	for (int i = 0; i < num; i++)
-		nic->queues[i] = start + i;
+	nic->nqueues = plan->num;
+	for (int i = 0; i < plan->num; i++)
+		nic->queues[i] = plan->start + i;
 	return 0;
 }
 
@@ -174,7 +182,6 @@ int ncd_nic_set_split(struct ncd_nic *nic, int on)
 			"not reported by the driver" : j->ctl.err);
 		return err;
 	}
-	ncd_journal_lock();
 	if (!j->rings_saved) {
 		j->rings = r;
 		j->rings_saved = 1;
@@ -183,7 +190,6 @@ int ncd_nic_set_split(struct ncd_nic *nic, int on)
 				on ? NCD_TCP_DATA_SPLIT_ENABLED :
 				     NCD_TCP_DATA_SPLIT_DISABLED,
 				on && r.have_hds ? 0 : -1);
-	ncd_journal_unlock();
 	if (err)
 		fprintf(stderr, "ncdevmem: header split %s on %s: %s -> %s\n",
 			on ? "on" : "off", nic->ifname, j->ctl.err,
@@ -199,13 +205,11 @@ int ncd_nic_set_channels(struct ncd_nic *nic, const struct ncd_channels *c)
 
 	if (err)
 		return err;
-	ncd_journal_lock();
 	if (!j->ch_saved) {
 		j->ch = old;
 		j->ch_saved = 1;
 	}
 	err = ncd_eth_channels_set(&j->ctl, nic->ifindex, c);
-	ncd_journal_unlock();
 	return err;	/* caller reports: failing can be the expected result */
 }
 
@@ -227,8 +231,7 @@ int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
 		err = -EOPNOTSUPP;
 	if (!err) {
 		ncd_rss_rings(nic->ifname, &rings);
-		ncd_journal_lock();
-		if (!j->rss_saved) {
+			if (!j->rss_saved) {
 			j->rss = tbl;
 			j->rss_n = n;
 			j->rss_was_default = rss_is_default(tbl, n, rings);
@@ -236,8 +239,7 @@ int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
 			tbl = NULL;
 		}
 		err = ncd_rss_equal(nic->ifname, nq);
-		ncd_journal_unlock();
-	}
+		}
 	free(tbl);
 	if (err)
 		fprintf(stderr,
@@ -246,15 +248,15 @@ int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
 	return err;
 }
 
-int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_opts *o)
+int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
 {
 	struct ncd_journal *j = J(nic);
 	struct ncd_flow_addr dst, src;
 	uint32_t loc;
 	int err, five, on;
 
-	if (ncd_flow_addr_parse(o->server, &dst) ||
-	    (o->client && ncd_flow_addr_parse(o->client, &src))) {
+	if (ncd_flow_addr_parse(req->dst, &dst) ||
+	    (req->src && ncd_flow_addr_parse(req->src, &src))) {
 		fprintf(stderr, "ncdevmem: flow steering: bad address -> -s/-c take an IPv4 or IPv6 address\n");
 		return -EINVAL;
 	}
@@ -267,16 +269,14 @@ int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_opts *o)
 	}
 	if (j->nrules >= NCD_JOURNAL_MAX_RULES)
 		return -ENOSPC;
-	ncd_journal_lock();
-	err = ncd_steer_add(nic->ifname, o->client ? &src : NULL, &dst,
-			    o->port, nic->queues[0], &loc, &five);
+	err = ncd_steer_add(nic->ifname, req->src ? &src : NULL, &dst,
+			    req->port, nic->queues[0], &loc, &five);
 	if (!err)
 		j->rules[j->nrules++] = loc;
-	ncd_journal_unlock();
 	if (err) {
 		fprintf(stderr,
 			"ncdevmem: ntuple rule on %s (tcp to %s port %u -> queue %u): %s -> the driver must support ethtool -N flow rules\n",
-			nic->ifname, o->server, o->port, nic->queues[0],
+			nic->ifname, req->dst, req->port, nic->queues[0],
 			strerror(-err));
 		return err;
 	}
@@ -285,27 +285,23 @@ int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_opts *o)
 	return 0;
 }
 
-int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_opts *o)
+int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_nic_req *req)
 {
-	int err = refuse_virtual(o->ifname);
+	struct ncd_nic_plan plan;
+	int err = ncd_nic_begin(nic, req->ifname);
 
-	if (err)
-		return err;
-	err = ncd_nic_begin(nic, o->ifname);
-	if (err)
-		return err;
-	err = ncd_nic_pick_queues(nic, o, 0);
-	if (err || o->no_nic_config)
+	if (!err)
+		err = ncd_nic_take_queues(nic, req, &plan);
+	if (err || !plan.split)
 		return err;
 	err = ncd_nic_set_split(nic, 1);
 	if (err)
 		return err;
 	fprintf(stderr, "TCP header split: on\n");
-	err = ncd_nic_rss_equal(nic, nic->queues[0]);
-	if (err)
-		return err;
-	if (o->server)
-		err = ncd_nic_steer(nic, o);
+	if (plan.rss)
+		err = ncd_nic_rss_equal(nic, plan.start);
+	if (!err && plan.steer)
+		err = ncd_nic_steer(nic, req);
 	return err;
 }
 
@@ -367,12 +363,11 @@ void ncd_nic_restore(struct ncd_nic *nic)
 
 	if (!j)
 		return;
-	ncd_journal_lock();
 	nic->journal = NULL;
-	ncd_journal_arm(NULL);
+	if (armed == nic)
+		arm(NULL);
 	ncd_nl_close(&nic->nl);		/* unbind before anything else */
 	ncd_journal_undo(nic->ifname, nic->ifindex, j);
 	ncd_nl_close(&j->ctl);
 	free(j);
-	ncd_journal_unlock();
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NIC configuration for devmem RX: header split, hds-thresh, channels, RSS,
- * ntuple rules.  Every change is journaled and undone by ncd_nic_restore()
- * in the order the kernel requires (unbind first), on every exit path:
- * ncd_nic_prepare_rx() installs SIGINT/SIGTERM handling that restores
- * (then the process dies of that signal: exit status 130/143), and an
- * atexit() hook covers exit() from anywhere.
+ * NIC control for devmem and zcrx: carries out a plan (nic_plan.h) on a
+ * real device: header split, hds-thresh, RSS, ntuple rules; bind-rx and
+ * bind-tx.  Every change is journaled (nic_journal.h) and undone by
+ * ncd_nic_restore() in the order the kernel requires (unbind first); an
+ * atexit() hook restores on exit() from anywhere.  Signals are the
+ * application's business (stop.h): nothing here runs in a handler.
  *
  * Failures print ONE line to stderr ("ncdevmem: what: why -> what to do")
  * and return -errno; ncd_nic_exit_code() maps that to the exit status.
@@ -15,11 +15,10 @@
 
 #include <stdint.h>
 #include "netlink.h"
+#include "nic_plan.h"
 
-struct ncd_opts;
 struct ncd_channels;
-
-#define NCD_NIC_MAX_QUEUES 64
+struct ncd_journal;
 
 struct ncd_nic {
 	char ifname[32];
@@ -29,15 +28,13 @@ struct ncd_nic {
 	int nqueues;
 	uint32_t dmabuf_id;
 	uint32_t tx_dmabuf_id;		/* from ncd_nic_bind_tx */
-	void *journal;			/* private: what to undo */
+	struct ncd_journal *journal;	/* what to undo */
 };
 
-/* Resolve the device, pick queues (-t/-q or the last RX queue), turn on
- * header split (hds-thresh 0), steer other traffic off those queues (RSS)
- * and steer the flow to them (ntuple).  -n skips the NIC changes.
- * Refuses virtual devices (no /sys/class/net/IF/device) with -EOPNOTSUPP. */
-int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_opts *o);
-/* bind-rx of @dmabuf_fd to the prepared queues. */
+/* Resolve the device, plan (ncd_nic_plan) and carry the plan out: header
+ * split, RSS off the chosen queues, the flow steered to them. */
+int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_nic_req *req);
+/* bind-rx of @dmabuf_fd to the prepared queues; refuses virtual devices. */
 int ncd_nic_bind_rx(struct ncd_nic *nic, int dmabuf_fd, uint32_t rx_page_size);
 /* bind-tx of @dmabuf_fd to @ifname (client); sets nic->tx_dmabuf_id.  Keep
  * @nic until the transfer is done: ncd_nic_restore() unbinds. */
@@ -47,31 +44,29 @@ void ncd_nic_restore(struct ncd_nic *nic);
 
 /* NCD_EXIT_SKIP where the device cannot do devmem at all, else FAIL. */
 int ncd_nic_exit_code(int err);
-/* What to do about a failed bind / NIC change ("" if nothing to say). */
-const char *ncd_nic_hint(int err, const char *extack);
-/* 1 if @ifname has a parent device (a real NIC), 0 if virtual. */
-int ncd_nic_has_parent(const char *ifname);
+
+/* What the planner needs to know about @ifname; @nl for ethtool channels
+ * (the sysfs queue count when the driver has no channels op). */
+void ncd_nic_read_facts(struct ncd_nl *nl, const char *ifname,
+			struct ncd_nic_facts *f);
 
 /*
  * The steps prepare_rx is made of, for negative mode and tests.
- * begin: resolve @ifname, open the sockets, arm signal/atexit restore.
+ * begin: resolve @ifname, open the sockets, arm the atexit restore.
  */
 int ncd_nic_begin(struct ncd_nic *nic, const char *ifname);
-/* Queues from -t/-q; default last RX queue, or n/2..n-1 when @check_mode. */
-int ncd_nic_pick_queues(struct ncd_nic *nic, const struct ncd_opts *o,
-			int check_mode);
+/* Plan queues for @req (errors printed) and take them. */
+int ncd_nic_take_queues(struct ncd_nic *nic, const struct ncd_nic_req *req,
+			struct ncd_nic_plan *plan);
 int ncd_nic_get_channels(struct ncd_nic *nic, struct ncd_channels *c);
 /* Journaled changes. */
 int ncd_nic_set_split(struct ncd_nic *nic, int on);
 int ncd_nic_set_channels(struct ncd_nic *nic, const struct ncd_channels *c);
 int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq);
-int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_opts *o);
+int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req);
 /* Close the binding's socket and open a fresh one (unbinds). */
 int ncd_nic_unbind(struct ncd_nic *nic);
-
-/* --check: readiness report; returns NCD_EXIT_OK or NCD_EXIT_SKIP. */
-int ncd_check_run(const struct ncd_opts *o);
-/* Kernel selftest negative mode (-f without -s/-c). */
-int ncd_negative_run(const struct ncd_opts *o);
+/* Text of the last ethtool request's failure. */
+const char *ncd_nic_ctl_err(struct ncd_nic *nic);
 
 #endif

@@ -2,7 +2,7 @@
 /* What to do about a kernel refusal, keyed on its extack text or errno. */
 #include <errno.h>
 #include <string.h>
-#include "nic.h"
+#include "nic_hint.h"
 
 static const struct {
 	const char *text;	/* substring of the kernel's extack */

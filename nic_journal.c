@@ -1,77 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Undo of NIC changes, and the exit paths that trigger it: a normal
- * ncd_nic_restore(), exit() from anywhere (atexit), SIGINT and SIGTERM.
- * The signal handler restores and then dies of the same signal so the
- * shell sees 130/143.  Journal updates block those signals, so the
- * handler never sees a half-written journal.
+ * Undo of NIC changes, newest first.  Called by ncd_nic_restore() on a
+ * normal end, after a stop (SIGINT/SIGTERM become a stop flag, stop.h) and
+ * from the atexit backstop: always in normal control flow, so libnl,
+ * free() and stdio are fine here.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "nic.h"
 #include "nic_journal.h"
 #include "nic_steer.h"
 #include "uapi_devmem.h"
-
-static struct ncd_nic *active;
-static volatile sig_atomic_t in_handler;
-
-static void on_signal(int sig)
-{
-	if (!in_handler) {
-		in_handler = 1;
-		if (active)
-			ncd_nic_restore(active);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);	/* blocked until we return, then fatal */
-}
-
-static void on_exit_restore(void)
-{
-	if (active)
-		ncd_nic_restore(active);
-}
-
-void ncd_journal_arm(struct ncd_nic *nic)
-{
-	static int installed;
-	struct sigaction sa;
-
-	active = nic;
-	if (!nic || installed)
-		return;
-	installed = 1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	atexit(on_exit_restore);
-}
-
-static sigset_t saved_mask;
-
-void ncd_journal_lock(void)
-{
-	sigset_t s;
-
-	sigemptyset(&s);
-	sigaddset(&s, SIGINT);
-	sigaddset(&s, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &s, &saved_mask);
-}
-
-void ncd_journal_unlock(void)
-{
-	pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
-}
 
 static void undo_rules(const char *ifname, struct ncd_journal *j)
 {

@@ -23,14 +23,8 @@ struct ncd_journal {
 	int nrules;
 };
 
-struct ncd_nic;
-
-/* Make @nic the one SIGINT/SIGTERM/exit() restores; NULL disarms. */
-void ncd_journal_arm(struct ncd_nic *nic);
-/* Keep the signal handler out while the journal is being changed. */
-void ncd_journal_lock(void);
-void ncd_journal_unlock(void);
-/* Undo what @j records, newest first; unbind must already have happened. */
+/* Undo what @j records, newest first; unbind must already have happened.
+ * Runs in normal control flow (never in a signal handler). */
 void ncd_journal_undo(const char *ifname, int ifindex, struct ncd_journal *j);
 
 #endif

@@ -301,6 +301,31 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	return 0;
 }
 
+/* A client (-s without -l): what it can send, and for how long. */
+static int client_rules(struct ncd_opts *o, FILE *err)
+{
+	if (o->listen || o->check || (!o->server && !o->client))
+		return 0;
+	if (o->mode == NCD_MODE_ZCRX)
+		BAD("zcrx is a receive path: use it with -l");
+	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1)
+		BAD("stdin can feed only one flow: add --validate or -v N for -P %u",
+		    o->flows);
+	if (o->pat.kind != NCD_PAT_NONE && !o->bytes && !o->time_s)
+		o->time_s = NCD_CLIENT_TIME_S;
+	return 0;
+}
+
+void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r)
+{
+	*r = (struct ncd_nic_req){ .ifname = o->ifname,
+				   .start_queue = o->start_queue,
+				   .num_queues = o->num_queues,
+				   .configure = !o->no_nic_config,
+				   .dst = o->server, .src = o->client,
+				   .port = o->port };
+}
+
 /* Cross-option rules, after everything is parsed. */
 static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 {
@@ -332,7 +357,11 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard && o->listen)
 		BAD("%u flows without a pattern: add --validate, -v N or --discard",
 		    o->flows);
-	return 0;
+	/* each flow receives into its own page-aligned slice of the buffer */
+	if (o->listen && !((o->dmabuf_size / o->flows) & ~4095ULL))
+		BAD("--buf-size %llu is too small for %u flows: raise --buf-size",
+		    (unsigned long long)o->dmabuf_size, o->flows);
+	return client_rules(o, err);
 }
 
 int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)

@@ -5,13 +5,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "exit_codes.h"
+#include "nic_plan.h"
 #include "pattern.h"
-
-/* Exit codes (kselftest-compatible). */
-#define NCD_EXIT_OK	0
-#define NCD_EXIT_FAIL	1
-#define NCD_EXIT_USAGE	2
-#define NCD_EXIT_SKIP	4
 
 enum ncd_mode {
 	NCD_MODE_COPY,		/* classic recv()/send() through host memory */
@@ -22,6 +18,7 @@ enum ncd_mode {
 #define NCD_MAX_FLOWS	128
 #define NCD_MIN_INTERVAL_S	0.001	/* -i below this would spin */
 #define NCD_COPY_RING	(512u << 10)	/* copy/host: receive ring per flow */
+#define NCD_CLIENT_TIME_S	10.0	/* a pattern client without --time/--bytes */
 
 struct ncd_opts {
 	int listen;		/* -l: server (RX) */
@@ -43,7 +40,8 @@ struct ncd_opts {
 	uint32_t rx_page_size;	/* -b, 0 = kernel default */
 	uint64_t dmabuf_size;	/* --buf-size (default depends on mode/memory) */
 	struct ncd_pattern pat;	/* -v N / --validate (offset pattern) */
-	double time_s;		/* --time, 0 = until EOF (server) / 10 s (client pattern) */
+	double time_s;		/* --time, 0 = until EOF; a client sending a
+				 * pattern with neither --time nor --bytes: 10 */
 	uint64_t bytes;		/* --bytes per flow, 0 = unlimited */
 	unsigned int flows;	/* -P */
 	double interval_s;	/* -i, 0 = no interval lines */
@@ -60,6 +58,8 @@ struct ncd_opts {
 int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err);
 void ncd_opts_usage(FILE *f);
 const char *ncd_mode_name(int mode);
+/* What the NIC layer needs to know (-f, -t, -q, -n, -s, -c, -p). */
+void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r);
 
 /* Strict number parsing: decimal digits only (no sign, blank, 0x, octal),
  * nothing after, range-checked; K/M/G/T (1024) when @suffix.  0 or -1. */

@@ -189,9 +189,57 @@ static double flow_secs(const struct ncd_flow_stats *f)
 }
 
 /* devmem: fragments given back per SO_DEVMEM_DONTNEED call */
-static double frags_per_call(const struct ncd_flow_stats *f)
+/* "[id] devmem: frags 9, dontneed_by limit 1, ..." */
+static void text_counters(FILE *t, const char *id, const struct ncd_counters *cs)
 {
-	return f->dontneed_calls ? (double)f->tokens_released / f->dontneed_calls : 0;
+	if (!cs->group)
+		return;
+	fprintf(t, "[%5s] %s:", id, cs->group);
+	for (unsigned int i = 0; i < cs->n; i++) {
+		const char *name = cs->c[i].name, *dot = strchr(name, '.');
+
+		fprintf(t, "%s %.*s%s%s %.*f", i ? "," : "",
+			dot ? (int)(dot - name) : (int)strlen(name), name,
+			dot ? " " : "", dot ? dot + 1 : "", cs->c[i].decimals,
+			cs->c[i].value);
+	}
+	fputc('\n', t);
+}
+
+/* Length of the nested-object prefix of @name ("a." of "a.b"), 0 if none. */
+static int group_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? (int)(dot - name) + 1 : 0;
+}
+
+/* ,"devmem":{"frags":9,"dontneed_by":{"limit":1,...}} */
+static void json_counters(FILE *f, const struct ncd_counters *cs)
+{
+	int open = 0;	/* prefix length of the nested object open now */
+
+	if (!cs->group)
+		return;
+	fprintf(f, ",\"%s\":{", cs->group);
+	for (unsigned int i = 0; i < cs->n; i++) {
+		const char *name = cs->c[i].name;
+		int g = group_len(name);
+
+		if (open && (g != open || strncmp(name, cs->c[i - 1].name, g))) {
+			fputc('}', f);
+			open = 0;
+		}
+		if (i)
+			fputc(',', f);
+		if (g && !open) {
+			fprintf(f, "\"%.*s\":{", g - 1, name);
+			open = g;
+		}
+		fprintf(f, "\"%s\":%.*f", name + g, cs->c[i].decimals,
+			cs->c[i].value);
+	}
+	fputs(open ? "}}" : "}", f);
 }
 
 static void text_verdict(FILE *t, const char *id, const struct ncd_verdict *v,
@@ -225,19 +273,10 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		fprintf(t, "[%5s] cpu: user %.2f s, sys %.2f s%s%s\n", id,
 			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
 			f->error);
-		if (r->o->mode == NCD_MODE_DEVMEM && r->o->listen)
-			fprintf(t, "[%5s] devmem: %llu fragments, %llu tokens released in %llu calls (%.1f per call; limit %llu, held %llu, idle %llu, end %llu)\n",
-				id, (unsigned long long)f->frags,
-				(unsigned long long)f->tokens_released,
-				(unsigned long long)f->dontneed_calls,
-				frags_per_call(f),
-				(unsigned long long)f->dontneed_by[0],
-				(unsigned long long)f->dontneed_by[1],
-				(unsigned long long)f->dontneed_by[2],
-				(unsigned long long)f->dontneed_by[3]);
-		if (f->linear_bytes)
+		text_counters(t, id, &f->counters);
+		if (f->counters.linear_bytes)
 			fprintf(t, "[%5s] %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR)\n",
-				id, (unsigned long long)f->linear_bytes);
+				id, f->counters.linear_bytes);
 		if (r->nflows > 1)
 			text_verdict(t, id, &f->verdict, pattern_on);
 	}
@@ -313,19 +352,9 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 			(unsigned long long)atomic_load(&fl->bytes),
 			ncd_gbps(atomic_load(&fl->bytes), flow_secs(fl)) * 1e9,
 			fl->cpu_user, fl->cpu_sys,
-			(unsigned long long)fl->linear_bytes);
+			fl->counters.linear_bytes);
 		json_verdict(f, &fl->verdict, pattern_on);
-		if (r->o->mode == NCD_MODE_DEVMEM && r->o->listen)
-			fprintf(f, ",\"devmem\":{\"frags\":%llu,\"tokens_released\":%llu,\"dontneed_calls\":%llu,"
-				"\"frags_per_dontneed\":%.1f,\"dontneed_by\":{\"limit\":%llu,\"held\":%llu,\"idle\":%llu,\"end\":%llu}}",
-				(unsigned long long)fl->frags,
-				(unsigned long long)fl->tokens_released,
-				(unsigned long long)fl->dontneed_calls,
-				frags_per_call(fl),
-				(unsigned long long)fl->dontneed_by[0],
-				(unsigned long long)fl->dontneed_by[1],
-				(unsigned long long)fl->dontneed_by[2],
-				(unsigned long long)fl->dontneed_by[3]);
+		json_counters(f, &fl->counters);
 		fputs(",\"error\":", f);
 		if (fl->error[0])
 			ncd_json_escape(f, fl->error);

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include "clock.h"
+#include "counters.h"
 #include <stdio.h>
 #include "pattern.h"
 
@@ -20,10 +21,7 @@ struct ncd_flow_stats {
 	_Atomic int started;
 	double t_start, t_end;		/* seconds since the report's t0 */
 	uint64_t frags;
-	uint64_t linear_bytes;		/* devmem: payload that landed in host memory */
-	uint64_t tokens_released;	/* devmem: fragments given back (DONTNEED) */
-	uint64_t dontneed_calls;	/* devmem: SO_DEVMEM_DONTNEED calls */
-	uint64_t dontneed_by[4];	/* ... at a limit, held bytes, idle, end */
+	struct ncd_counters counters;	/* what the data path published */
 	struct ncd_verdict verdict;
 	double cpu_user, cpu_sys;	/* this flow's thread */
 	char error[240];		/* first error, "" if none */

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "run.h"
+#include "stop.h"
 
 #define SIG_FLOW	SIGUSR1		/* a flow started or ended */
 
@@ -170,20 +171,28 @@ static void on_tick(struct ncd_run *r, double *iv_at, double end_at)
 		ncd_run_stop(r);
 }
 
+/* On the stop waiter's thread: wind the flows down, wake the main thread. */
+static void on_stop(void *arg)
+{
+	struct ncd_run *r = arg;
+
+	ncd_run_stop(r);
+	notify_main(r);
+}
+
 int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 {
 	pthread_t tids[NCD_MAX_FLOWS];
 	double iv_at = 0, end_at = 0;
 	sigset_t set, old;
 	unsigned int i, started = 0;
-	int interrupted = 0, sig;
+	int interrupted = 0;
 
 	r->fn = fn;
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIG_FLOW);
 	pthread_sigmask(SIG_BLOCK, &set, &old);	/* threads inherit it */
+	ncd_stop_notify(on_stop, r);
 	for (i = 0; i < r->nflows; i++, started++) {
 		if (pthread_create(&tids[i], NULL, flow_main, &r->flows[i])) {
 			fprintf(stderr, "ncdevmem: cannot start flow %u: too many threads? lower -P\n",
@@ -193,10 +202,10 @@ int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 		}
 	}
 	while ((unsigned int)atomic_load(&r->done) < started) {
-		sig = wait_signal(&set, next_wakeup(r, &iv_at, &end_at));
-		if ((sig == SIGINT || sig == SIGTERM) && !interrupted) {
-			interrupted = sig;
-			fprintf(stderr, "ncdevmem: %s, stopping\n", strsignal(sig));
+		wait_signal(&set, next_wakeup(r, &iv_at, &end_at));
+		if (ncd_stop_signal() && !interrupted) {
+			interrupted = ncd_stop_signal();
+			ncd_stop_announce();
 			ncd_run_stop(r);
 		}
 		on_tick(r, &iv_at, end_at);
@@ -205,6 +214,7 @@ int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 		pthread_join(tids[i], NULL);
 	if (r->rep.last_t < ncd_now() - r->rep.t0 - 0.05 && r->o->interval_s > 0)
 		ncd_report_interval(&r->rep);	/* the tail interval */
+	ncd_stop_notify(NULL, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return interrupted;
 }

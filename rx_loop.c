@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include "frag.h"
 #include "mem.h"
 #include "pattern.h"
 #include "run.h"
@@ -20,10 +19,9 @@
 /* A batch the provider is done with: output (netcat), tokens back, count. */
 static int finish_batch(struct ncd_rx *x, struct ncd_vq_batch *b)
 {
-	const struct ncd_opts *o = x->f->run->o;
 	int ret = 0;
 
-	if (o->pat.kind == NCD_PAT_NONE && !o->discard)
+	if (x->write_payload)
 		ret = x->write_out(x->ctx, b->frags, b->n);
 	if (ret) {
 		ncd_flow_error(x->f, "writing payload failed: %s", strerror(-ret));
@@ -65,14 +63,13 @@ static int socket_idle(int fd)
 
 static int rx_step(struct ncd_rx *x)
 {
-	const struct ncd_opts *o = x->f->run->o;
 	struct ncd_vq_batch *b;
 	int n, ret;
 
 	if (reap(x, !ncd_vq_next(&x->q) ||
 		    (ncd_vq_inflight(&x->q) && socket_idle(x->fd))))
 		return 0;
-	if (o->bytes && x->submitted >= o->bytes)
+	if (x->limit && x->submitted >= x->limit)
 		return 0;
 	b = ncd_vq_next(&x->q);
 	n = x->src->next(x->src, b->frags, x->q.cap);
@@ -92,7 +89,6 @@ static int rx_step(struct ncd_rx *x)
 static void rx_report_end(struct ncd_rx *x, int n)
 {
 	struct ncd_flow *f = x->f;
-	const struct ncd_opts *o = f->run->o;
 	int stop = atomic_load(&f->run->stop);
 
 	if (x->failed)
@@ -101,10 +97,10 @@ static void rx_report_end(struct ncd_rx *x, int n)
 		ncd_flow_error(f, "receive failed: %s", strerror(-n));
 	else if (n < 0 && !stop)	/* devmem/zcrx said why */
 		ncd_flow_record(f, "receive failed: %s", strerror(-n));
-	else if (o->bytes && x->total < o->bytes && !stop)
+	else if (x->limit && x->total < x->limit && !stop)
 		ncd_flow_error(f, "peer closed after %llu of %llu bytes",
 			       (unsigned long long)x->total,
-			       (unsigned long long)o->bytes);
+			       (unsigned long long)x->limit);
 }
 
 void ncd_rx_loop(struct ncd_rx *x)

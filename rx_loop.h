@@ -4,7 +4,7 @@
 #define NCD_RX_LOOP_H
 
 #include <stdint.h>
-#include "frag.h"
+#include "datapath.h"
 #include "mem.h"
 
 struct ncd_flow;
@@ -18,7 +18,9 @@ struct ncd_rx {
 	struct ncd_vq q;		/* opened by the caller on src's memory */
 	int fd;				/* the flow's socket: is data queued? */
 	int path_reports;		/* the source prints its own errors */
-	/* netcat output of a completed batch (no pattern, no --discard) */
+	uint64_t limit;			/* stop after this many bytes, 0 = none */
+	int write_payload;		/* netcat: completed batches to write_out */
+	/* netcat output of a completed batch */
 	int (*write_out)(void *ctx, const struct ncd_frag *fr, unsigned int n);
 	void *ctx;
 	int failed;			/* an error was recorded for the flow */

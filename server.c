@@ -10,23 +10,29 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "frag.h"
-#include "mem.h"
+#include "copy_path.h"
+#include "devmem_path.h"
+#include "modes.h"
 #include "nic.h"
-#include "role.h"
 #include "run.h"
 #include "rx_loop.h"
 #include "sock.h"
-#include "sources.h"
+#include "stop.h"
+#include "zcrx_path.h"
 
+static const struct ncd_rx_path_ops *const rx_paths[] = {
+	[NCD_MODE_COPY] = &ncd_copy_rx_path,
+	[NCD_MODE_DEVMEM] = &ncd_devmem_rx_path,
+	[NCD_MODE_ZCRX] = &ncd_zcrx_rx_path,
+};
 
 struct server {
 	struct ncd_mem mem;
-	size_t slice;		/* copy mode: provider bytes per flow */
+	struct ncd_rx_cfg cfg;
 	struct ncd_rx_path path;
 	void *out_buf;		/* netcat output bounce, provider without CPU map */
+	int write_payload;	/* no pattern, no --discard: payload to stdout */
 };
-
 /* netcat behaviour: payload to stdout, through copy_out when needed. */
 static int write_out(struct server *s, const struct ncd_frag *fr, unsigned int n)
 {
@@ -59,23 +65,14 @@ static int server_write_out(void *ctx, const struct ncd_frag *fr, unsigned int n
 	return write_out(ctx, fr, n);
 }
 
-static int open_source(struct ncd_flow *f, struct server *s, int fd,
-		       struct ncd_vq *q, struct ncd_frag_source *src)
-{
-	size_t off = f->idx * s->slice;
-
-	if (s->path.open_source)
-		return s->path.open_source(&s->path, f, fd, &s->mem, src);
-	if (!s->mem.cpu_addr && s->mem.ops->vq_stage)
-		return ncd_stage_source_open(src, fd, q, off, s->slice);
-	return ncd_copy_source_open(src, fd, &s->mem, off, s->slice);
-}
-
 static void run_source(struct ncd_flow *f, struct server *s, int fd)
 {
+	const struct ncd_rx_path_ops *ops = s->path.ops;
 	struct ncd_frag_source src;
 	struct ncd_rx x = { .f = f, .src = &src, .fd = fd,
-			    .path_reports = s->path.open_source != NULL,
+			    .path_reports = ops->reports_errors,
+			    .limit = f->run->o->bytes,
+			    .write_payload = s->write_payload,
 			    .write_out = server_write_out, .ctx = s };
 	const char *why = "validation queue";
 	int ret;
@@ -84,19 +81,18 @@ static void run_source(struct ncd_flow *f, struct server *s, int fd)
 			  NCD_RX_DEPTH, NCD_RX_BATCH);
 	if (!ret) {
 		why = "receive path";
-		ret = open_source(f, s, fd, &x.q, &src);
+		ret = ops->open(&s->path, f->idx, fd, &x.q, &src);
 	}
 	if (ret) {
-		ncd_flow_error(f, "cannot set up the %s %s: %s",
-			       ncd_mode_name(f->run->o->mode), why, strerror(-ret));
+		ncd_flow_error(f, "cannot set up the %s %s: %s", ops->name, why,
+			       strerror(-ret));
 		ncd_vq_close(&x.q);
 		return;
 	}
 	ncd_rx_loop(&x);
-	if (s->path.flow_done)
-		s->path.flow_done(&s->path, f, &src);
 	ncd_vq_close(&x.q);	/* the GPU is done with the source's buffers */
-	src.close(&src);
+	if (ops->close(&s->path, &src, &f->st->counters))
+		ncd_flow_record(f, "giving tokens back at the end failed");
 }
 
 static void server_flow(struct ncd_flow *f)
@@ -116,6 +112,15 @@ static void server_flow(struct ncd_flow *f)
 	close(fd);
 }
 
+static void rx_cfg(struct ncd_rx_cfg *c, const struct ncd_opts *o)
+{
+	*c = (struct ncd_rx_cfg){ .flows = o->flows,
+				  .fail_linear = o->fail_linear,
+				  .rx_page_size = o->rx_page_size,
+				  .quiet = o->json };
+	ncd_opts_nic_req(o, &c->nic);
+}
+
 static int server_setup(struct server *s, const struct ncd_opts *o)
 {
 	int ret;
@@ -125,23 +130,19 @@ static int server_setup(struct server *s, const struct ncd_opts *o)
 	ret = ncd_mem_open(&s->mem, o->mem, o->dmabuf_size);
 	if (ret)
 		return ret;
-	s->slice = (o->dmabuf_size / o->flows) & ~4095ULL;
-	if (!s->slice) {
-		fprintf(stderr, "ncdevmem: --buf-size %llu is too small for %u flows: raise --buf-size\n",
-			(unsigned long long)o->dmabuf_size, o->flows);
-		return -EINVAL;
-	}
 	if (!s->mem.cpu_addr && !(s->out_buf = malloc(256 << 10)))
 		return -ENOMEM;
-	if (o->mode != NCD_MODE_COPY)
-		return ncd_rx_path_setup(&s->path, o, &s->mem);
-	return 0;
+	rx_cfg(&s->cfg, o);
+	s->write_payload = o->pat.kind == NCD_PAT_NONE && !o->discard;
+	s->path = (struct ncd_rx_path){ .ops = rx_paths[o->mode],
+					.cfg = &s->cfg, .m = &s->mem };
+	return s->path.ops->setup(&s->path);
 }
 
 static void server_teardown(struct server *s)
 {
-	if (s->path.teardown)
-		s->path.teardown(&s->path);
+	if (s->path.ops)
+		s->path.ops->teardown(&s->path);
 	free(s->out_buf);
 	ncd_mem_close(&s->mem);
 }
@@ -155,7 +156,10 @@ int ncd_server_main(const struct ncd_opts *o)
 	if (!r || ncd_run_init(r, o, "receiver", o->flows, &s))
 		goto out;
 	ret = server_setup(&s, o);
+	if (!ret && ncd_stop_signal())
+		ret = -EINTR;	/* stopped during set-up: undo, then 128+N */
 	if (ret) {
+		ncd_stop_announce();
 		/* a missing driver/device (no udmabuf, no libcuda) is a skip */
 		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
 		goto out_teardown;

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 #include <liburing.h>
-#include "frag.h"
+#include "datapath.h"
 #include "mem.h"
 #include "uapi_devmem.h"
 

@@ -20,7 +20,9 @@
 #include <sys/socket.h>
 #include "mem.h"
 #include "opts.h"
-#include "sources.h"
+#include "datapath.h"
+#include "devmem_rx.h"
+#include "devmem_tx.h"
 #include "zcrx.h"
 
 static int result(const char *step, int ret)

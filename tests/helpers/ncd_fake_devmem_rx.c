@@ -25,7 +25,7 @@
 #include "pattern.h"
 #include "run.h"
 #include "rx_loop.h"
-#include "sources.h"
+#include "datapath.h"
 #include "uapi_devmem.h"
 
 #define ID	9

@@ -19,6 +19,8 @@
 #include "ethtool_nl.h"
 #include "netlink.h"
 #include "nic.h"
+#include "nic_hint.h"
+#include "stop.h"
 #include "nic_steer.h"
 #include "opts.h"
 #include "uapi_devmem.h"
@@ -125,15 +127,17 @@ static int cmd_hold_channels(char **av)
 {
 	struct ncd_channels c = { .present = NCD_CH_RX | NCD_CH_TX };
 	struct ncd_nic nic;
-	int err = ncd_nic_begin(&nic, av[0]);
+	int sig, err = ncd_stop_init();
 
+	if (!err)
+		err = ncd_nic_begin(&nic, av[0]);
 	if (err)
 		return 1;
 	c.rx = atoi(av[1]);
 	c.tx = atoi(av[2]);
 	err = ncd_nic_set_channels(&nic, &c);
 	if (err) {
-		fprintf(stderr, "set: %s\n", ((struct ncd_nl *)nic.journal)->err);
+		fprintf(stderr, "set: %s\n", ncd_nic_ctl_err(&nic));
 		return 1;
 	}
 	printf("ready\n");
@@ -144,8 +148,10 @@ static int cmd_hold_channels(char **av)
 		ncd_nic_restore(&nic);
 		return 0;
 	}
-	for (;;)
-		pause();
+	/* like ncdevmem: the stop comes as a flag, the undo runs here */
+	sig = ncd_stop_wait();
+	ncd_nic_restore(&nic);
+	return 128 + sig;
 }
 
 static int cmd_rings(char **av)

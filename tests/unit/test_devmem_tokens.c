@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include "devmem_rx.h"
 #include "devmem_tokens.h"
-#include "sources.h"
+#include "datapath.h"
 
 #define MAXCALLS 256
 

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include "devmem_tx.h"
-#include "sources.h"
+#include "datapath.h"
 #include "uapi_devmem.h"
 
 static void test_ranges(void **st)

@@ -12,6 +12,7 @@
 #include <netlink/msg.h>
 #include "netlink.h"
 #include "nic.h"
+#include "nic_hint.h"
 #include "uapi_devmem.h"
 
 #define FAMILY 0x1d

@@ -155,12 +155,33 @@ static void intervals_recorded(void **state)
 	assert_int_equal(f->r.nintervals, 2);
 }
 
+/* A path's counters reach the report without it knowing the mode;
+ * "a.b" names nest. */
+static void path_counters_are_printed(void **state)
+{
+	struct fixture *f = *state;
+	struct ncd_counters *c = &f->flows[0].counters;
+
+	c->group = "devmem";
+	ncd_counter_add(c, "frags", 100, 0);
+	ncd_counter_add(c, "frags_per_dontneed", 33.333, 1);
+	ncd_counter_add(c, "dontneed_by.limit", 1, 0);
+	ncd_counter_add(c, "dontneed_by.end", 2, 0);
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, ",\"devmem\":{\"frags\":100,\"frags_per_dontneed\":33.3,\"dontneed_by\":{\"limit\":1,\"end\":2}},"));
+	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), 0);
+	fflush(f->tf);
+	assert_non_null(strstr(f->text, "[    1] devmem: frags 100, frags_per_dontneed 33.3, dontneed_by limit 1, dontneed_by end 2\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(gbps),
 		cmocka_unit_test(escape),
 		cmocka_unit_test_setup_teardown(clean_run_is_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(path_counters_are_printed, setup, teardown),
 		cmocka_unit_test_setup_teardown(mismatch_fails_with_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_names_first_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(flow_error_and_signal, setup, teardown),

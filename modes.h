@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The application's modes, one entry point each, called by main() with the
+ * parsed options.  Each returns the process exit code (exit_codes.h).
+ */
+#ifndef NCD_MODES_H
+#define NCD_MODES_H
+
+#include "opts.h"
+
+/* -l: receive --flows connections (server.c). */
+int ncd_server_main(const struct ncd_opts *o);
+/* -s: send to a server (client.c). */
+int ncd_client_main(const struct ncd_opts *o);
+/* --check: readiness report, changes nothing (check.c). */
+int ncd_check_run(const struct ncd_opts *o);
+/* -f without -s/-c/-l: the kernel selftest's negative tests (negative.c). */
+int ncd_negative_run(const struct ncd_opts *o);
+
+#endif

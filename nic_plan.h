@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NIC planning: which RX queues devmem/zcrx take and what must change on
+ * the NIC, as a pure function of what the device is like and what the
+ * application asks.  The real setup (nic.c) and --check (check.c) both
+ * call it, so a readiness report cannot disagree with a run.
+ */
+#ifndef NCD_NIC_PLAN_H
+#define NCD_NIC_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NCD_NIC_MAX_QUEUES 64
+
+/* What the application asks of the NIC: never the whole command line. */
+struct ncd_nic_req {
+	const char *ifname;
+	int start_queue;	/* first queue to bind, -1 = default */
+	int num_queues;		/* queues to bind, -1 = default */
+	int configure;		/* 0: change nothing, only bind (-n) */
+	int spread;		/* default to the upper half (negative tests) */
+	const char *dst;	/* steer TCP to this local address, NULL = no rule */
+	const char *src;	/* ... from this peer, NULL = any (3-tuple) */
+	uint16_t port;
+};
+
+/* What the device is like, read once by the caller. */
+struct ncd_nic_facts {
+	int rx_queues;		/* RX queues in use */
+	int has_parent;		/* a real device (not veth, lo, ...) */
+};
+
+struct ncd_nic_plan {
+	int start, num;		/* queues start..start+num-1 */
+	int split;		/* turn header split on, hds-thresh 0 */
+	int rss;		/* spread RSS over queues 0..start-1 */
+	int steer;		/* ntuple rule: the flow to queue start */
+	char why[320];		/* when refused: what is wrong -> what to do */
+};
+
+/* 0, or -EOPNOTSUPP with @why set when the device cannot do devmem at all
+ * (a virtual device: binding one can trigger kernel warnings). */
+int ncd_nic_plan_device(const struct ncd_nic_facts *f, const char *ifname,
+			char *why, size_t len);
+/* 0, or -EOPNOTSUPP (the device cannot do devmem: a skip) / -ERANGE (the
+ * queues asked for do not fit) with @p->why set. */
+int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
+		 struct ncd_nic_plan *p);
+
+#endif

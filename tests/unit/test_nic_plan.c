@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/* The NIC planner: queue choice and changes from (device facts, request). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "nic_plan.h"
+
+static const struct ncd_nic_facts nic4 = { .rx_queues = 4, .has_parent = 1 };
+
+static struct ncd_nic_req req(int start, int num)
+{
+	return (struct ncd_nic_req){ .ifname = "eth1", .start_queue = start,
+				     .num_queues = num, .configure = 1,
+				     .dst = "192.0.2.1", .port = 5201 };
+}
+
+static void default_is_last_queue(void **state)
+{
+	struct ncd_nic_req r = req(-1, -1);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_int_equal(p.start, 3);
+	assert_int_equal(p.num, 1);
+	assert_true(p.split && p.rss && p.steer);
+}
+
+static void spread_takes_upper_half(void **state)
+{
+	struct ncd_nic_req r = req(-1, -1);
+	struct ncd_nic_plan p;
+
+	r.spread = 1;
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_int_equal(p.start, 2);
+	assert_int_equal(p.num, 2);
+}
+
+static void start_or_count_alone(void **state)
+{
+	struct ncd_nic_req a = req(1, -1), b = req(-1, 2);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &a, &p), 0);
+	assert_int_equal(p.start, 1);
+	assert_int_equal(p.num, 1);
+	assert_int_equal(ncd_nic_plan(&nic4, &b, &p), 0);
+	assert_int_equal(p.start, 2);
+	assert_int_equal(p.num, 2);
+}
+
+static void out_of_range(void **state)
+{
+	struct ncd_nic_req r = req(3, 2);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), -ERANGE);
+	assert_non_null(strstr(p.why, "queues 3..4 do not fit eth1's 4 RX queues"));
+}
+
+static void queue_zero_needs_no_config(void **state)
+{
+	struct ncd_nic_req r = req(0, 1);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), -ERANGE);
+	assert_non_null(strstr(p.why, "-t 0 leaves no queue"));
+	r.configure = 0;	/* -n: the user steers, nothing changes */
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_false(p.split || p.rss || p.steer);
+}
+
+static void one_queue_is_not_enough(void **state)
+{
+	struct ncd_nic_facts one = { .rx_queues = 1, .has_parent = 1 };
+	struct ncd_nic_req r = req(-1, -1);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&one, &r, &p), -EOPNOTSUPP);
+	assert_non_null(strstr(p.why, "has 1 RX queue(s)"));
+}
+
+static void virtual_device_refused(void **state)
+{
+	struct ncd_nic_facts veth = { .rx_queues = 4 };
+	struct ncd_nic_req r = req(-1, -1);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&veth, &r, &p), -EOPNOTSUPP);
+	assert_non_null(strstr(p.why, "eth1 is a virtual device"));
+}
+
+static void no_address_no_rule(void **state)
+{
+	struct ncd_nic_req r = req(-1, -1);
+	struct ncd_nic_plan p;
+
+	r.dst = NULL;
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_true(p.split && p.rss);
+	assert_false(p.steer);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(default_is_last_queue),
+		cmocka_unit_test(spread_takes_upper_half),
+		cmocka_unit_test(start_or_count_alone),
+		cmocka_unit_test(out_of_range),
+		cmocka_unit_test(queue_zero_needs_no_config),
+		cmocka_unit_test(one_queue_is_not_enough),
+		cmocka_unit_test(virtual_device_refused),
+		cmocka_unit_test(no_address_no_rule),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

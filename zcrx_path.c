@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zcrx as a receive path: the same NIC preparation as devmem, then an
+ * io_uring with the planned queue and the provider's memory registered as
+ * its area, created on the flow's thread (the ring is SINGLE_ISSUER).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "nic.h"
+#include "zcrx.h"
+#include "zcrx_path.h"
+
+struct zcrx_path {
+	struct ncd_nic nic;
+	struct ncd_zcrx z;
+	int z_open;
+};
+
+static int zp_setup(struct ncd_rx_path *p)
+{
+	struct zcrx_path *zp;
+
+	if (p->cfg->flows != 1) {
+		/* one registered queue and one area per run: a second flow
+		 * would need its own queue and its own memory */
+		fprintf(stderr, "ncdevmem: --zcrx receives one flow per run: drop -P %u\n",
+			p->cfg->flows);
+		return -EINVAL;
+	}
+	zp = calloc(1, sizeof(*zp));
+	if (!zp)
+		return -ENOMEM;
+	p->priv = zp;
+	return ncd_nic_prepare_rx(&zp->nic, &p->cfg->nic);
+}
+
+static int zp_open(struct ncd_rx_path *p, unsigned int idx, int fd,
+		   struct ncd_vq *q, struct ncd_frag_source *src)
+{
+	struct zcrx_path *zp = p->priv;
+	int ret;
+
+	ret = ncd_zcrx_open(&zp->z, zp->nic.ifindex, zp->nic.queues[0], p->m, 0);
+	if (ret)
+		return ret;
+	zp->z_open = 1;
+	return ncd_zcrx_source_open(src, &zp->z, fd);
+}
+
+static int zp_close(struct ncd_rx_path *p, struct ncd_frag_source *src,
+		    struct ncd_counters *out)
+{
+	src->close(src);
+	return 0;
+}
+
+static void zp_teardown(struct ncd_rx_path *p)
+{
+	struct zcrx_path *zp = p->priv;
+
+	if (!zp)
+		return;
+	if (zp->z_open)
+		ncd_zcrx_close(&zp->z);
+	ncd_nic_restore(&zp->nic);
+	free(zp);
+	p->priv = NULL;
+}
+
+const struct ncd_rx_path_ops ncd_zcrx_rx_path = {
+	.name = "zcrx",
+	.reports_errors = 1,
+	.setup = zp_setup,
+	.open = zp_open,
+	.close = zp_close,
+	.teardown = zp_teardown,
+};
