@@ -27,6 +27,34 @@ static int need_dmabuf(const struct ncd_mem *m)
 	return -EOPNOTSUPP;
 }
 
+/*
+ * bind-rx or bind-tx; when the NIC cannot attach the dma-buf (ENOTSUPP)
+ * and the provider can export it another way, once more with that one.
+ */
+static int bind_dmabuf(struct ncd_mem *m, int (*bind)(void *arg, int fd),
+		       void *arg)
+{
+	int ret = bind(arg, m->dmabuf_fd);
+
+	if (ret != -NCD_ENOTSUPP || !m->ops->reexport || m->ops->reexport(m))
+		return ret;
+	fprintf(stderr, "ncdevmem: the NIC could not attach the %s dma-buf (ENOTSUPP): exported it the other way, binding again\n",
+		m->ops->name);
+	return bind(arg, m->dmabuf_fd);
+}
+
+struct rx_bind {
+	struct ncd_nic *nic;
+	uint32_t rx_page_size;
+};
+
+static int bind_rx(void *arg, int fd)
+{
+	struct rx_bind *b = arg;
+
+	return ncd_nic_bind_rx(b->nic, fd, b->rx_page_size);
+}
+
 static int rx_setup(struct ncd_rx_path *p)
 {
 	struct ncd_nic *nic;
@@ -40,7 +68,8 @@ static int rx_setup(struct ncd_rx_path *p)
 	p->priv = nic;
 	ret = ncd_nic_prepare_rx(nic, &p->cfg->nic);
 	if (!ret)
-		ret = ncd_nic_bind_rx(nic, p->m->dmabuf_fd, p->cfg->rx_page_size);
+		ret = bind_dmabuf(p->m, bind_rx, &(struct rx_bind){
+			.nic = nic, .rx_page_size = p->cfg->rx_page_size });
 	if (ret)
 		return ret;
 	if (!p->cfg->quiet)
@@ -117,6 +146,7 @@ struct devmem_tx {
 	struct ncd_mem mem;	/* the payload, in a dma-buf */
 	size_t payload_len;	/* whole periods >= 2 chunks, or one chunk */
 	struct ncd_nic nic;	/* bind-tx, restored at teardown */
+	const char *ifname;
 	int mem_open;
 };
 
@@ -149,6 +179,13 @@ static int fill_provider(struct ncd_mem *m, const struct ncd_pattern *p,
 	return ret;
 }
 
+static int bind_tx(void *arg, int fd)
+{
+	struct devmem_tx *x = arg;
+
+	return ncd_nic_bind_tx(&x->nic, x->ifname, fd);
+}
+
 /* Constant payload (zerocopy needs bytes that stay put): the pattern, or a
  * staging chunk for stdin, in a dma-buf bound with bind-tx. */
 static int tx_setup(struct ncd_tx_path *p)
@@ -169,6 +206,7 @@ static int tx_setup(struct ncd_tx_path *p)
 	size = (size + 4095) & ~(size_t)4095;
 	x->mem.gpu_sel = cfg->gpu;
 	x->mem.ifname = cfg->ifname;
+	x->ifname = cfg->ifname;
 	ret = ncd_mem_open(&x->mem, cfg->mem, size);
 	if (ret)
 		return ret;
@@ -176,7 +214,7 @@ static int tx_setup(struct ncd_tx_path *p)
 	x->payload_len = size;
 	if (cfg->pat && (ret = fill_provider(&x->mem, cfg->pat, size)))
 		return ret;
-	return ncd_nic_bind_tx(&x->nic, cfg->ifname, x->mem.dmabuf_fd);
+	return bind_dmabuf(&x->mem, bind_tx, x);
 }
 
 static int tx_open(struct ncd_tx_path *p, unsigned int idx, int fd,

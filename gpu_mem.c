@@ -89,9 +89,12 @@ static void export_dmabuf(struct ncd_mem *m, struct cuda_priv *p, int supported)
 			 p->bdf);
 		return;
 	}
+	p->export_flags = first;
 	r = try_export(m, p, first, &fd);
-	if (r)
-		r = try_export(m, p, first ^ CU_MEM_RANGE_FLAG_DMA_BUF_MAPPING_TYPE_PCIE, &fd);
+	if (r) {
+		p->export_flags ^= CU_MEM_RANGE_FLAG_DMA_BUF_MAPPING_TYPE_PCIE;
+		r = try_export(m, p, p->export_flags, &fd);
+	}
 	if (r || fd < 0) {
 		snprintf(p->dmabuf_err, sizeof(p->dmabuf_err),
 			 "cuda: dma-buf export of %zu bytes on GPU %s failed with both mapping types: %s (%d): use --copy",
@@ -100,6 +103,28 @@ static void export_dmabuf(struct ncd_mem *m, struct cuda_priv *p, int supported)
 	}
 	m->dmabuf_fd = fd;
 	m->dmabuf_err = NULL;
+}
+
+/* The NIC could not attach the dma-buf of one mapping type: the other one
+ * (an exported FORCE_PCIE mapping can fail the attach with 524). */
+static int cuda_reexport(struct ncd_mem *m)
+{
+	struct cuda_priv *p = m->priv;
+	unsigned long long flags = p->export_flags ^
+				   CU_MEM_RANGE_FLAG_DMA_BUF_MAPPING_TYPE_PCIE;
+	int fd;
+	CUresult r;
+
+	if (m->dmabuf_fd < 0)
+		return -EOPNOTSUPP;
+	r = try_export(m, p, flags, &fd);
+	if (r || fd < 0)
+		return ncd_cu_fail(r, "cuMemGetHandleForAddressRange (the other mapping type)",
+				   "use --copy");
+	close(m->dmabuf_fd);
+	m->dmabuf_fd = fd;
+	p->export_flags = flags;
+	return 0;
 }
 
 /* NIC writes into GPU memory are ordered for the GPU's own kernels only when
@@ -401,4 +426,5 @@ const struct ncd_mem_ops ncd_cuda_mem_ops = {
 	.vq_poll = ncd_cuda_vq_poll,
 	.vq_stage = ncd_cuda_vq_stage,
 	.vq_close = ncd_cuda_vq_close,
+	.reexport = cuda_reexport,
 };

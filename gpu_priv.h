@@ -24,6 +24,7 @@ struct cuda_priv {
 	void *stage[2];			/* pinned copy_in staging */
 	CUevent ev[2];
 	int need_flush;			/* NIC writes need cuFlushGPUDirectRDMAWrites */
+	unsigned long long export_flags;	/* mapping type of the dma-buf */
 	pthread_mutex_t lock;		/* provider stream and staging; not RX */
 	char bdf[32];
 	char dmabuf_err[256];		/* why there is no dma-buf */

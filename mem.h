@@ -62,7 +62,16 @@ struct ncd_mem_ops {
 	int (*vq_poll)(struct ncd_vq *q, struct ncd_vq_batch *b, int wait);
 	void *(*vq_stage)(struct ncd_vq *q, struct ncd_vq_batch *b, size_t *cap);
 	void (*vq_close)(struct ncd_vq *q);
+	/*
+	 * The NIC refused to attach the dma-buf (ENOTSUPP, 524): export it
+	 * again the other way (cuda: the other mapping type), replacing
+	 * dmabuf_fd.  0, or -errno when there is no other way.  May be NULL.
+	 */
+	int (*reexport)(struct ncd_mem *m);
 };
+
+/* The kernel-internal ENOTSUPP a dma-buf attach fails with (not in libc). */
+#define NCD_ENOTSUPP	524
 
 struct ncd_mem {
 	const struct ncd_mem_ops *ops;
