@@ -232,6 +232,30 @@ static void check_users(struct chk *c)
 		     n ? "" : " (device down: no queues listed)");
 }
 
+/* A run that died mid-way leaves its journal: the NIC may still be changed. */
+static void check_journal(struct chk *c)
+{
+	char path[PATH_MAX];
+	long pid;
+
+	switch (ncd_nic_leftover(c->ifn, path, sizeof(path), &pid)) {
+	case NCD_JOURNAL_NONE:
+		line(c, OK, "NIC journal: none left by a killed run");
+		break;
+	case NCD_JOURNAL_LIVE:
+		line(c, WARN, "NIC journal: %s is being changed by ncdevmem pid %ld",
+		     c->ifn, pid);
+		break;
+	case NCD_JOURNAL_BAD:
+		line(c, FAIL, "NIC journal %s: unreadable -> restore %s by hand, then delete it",
+		     path, c->ifn);
+		break;
+	default:
+		line(c, FAIL, "NIC journal %s: left by ncdevmem pid %ld, which died; %s may still be changed -> ncdevmem --restore -f %s",
+		     path, pid, c->ifn, c->ifn);
+	}
+}
+
 static int check_udmabuf(struct chk *c, int need)
 {
 	FILE *f;
@@ -300,6 +324,7 @@ int ncd_check_run(const struct ncd_opts *o)
 		check_steering(&c);
 		check_users(&c);
 	}
+	check_journal(&c);
 	check_memory(&c);
 	ncd_nl_close(&c.nl);
 	if (c.fails)

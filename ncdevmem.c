@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include "modes.h"
+#include "nic.h"
 #include "stop.h"
 
 /*
@@ -32,6 +33,8 @@ static int own_std_fds(void)
 
 static int run_mode(const struct ncd_opts *o)
 {
+	if (o->restore)
+		return ncd_nic_replay(o->ifname);
 	if (o->check)
 		return ncd_check_run(o);
 	if (o->ifname && !o->server && !o->client && !o->listen)

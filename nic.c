@@ -78,6 +78,10 @@ int ncd_nic_begin(struct ncd_nic *nic, const char *ifname)
 			ifname);
 		return -ENODEV;
 	}
+	/* a leftover of a run that died: restore first (--restore) */
+	err = ncd_journal_refuse(ifname, 0);
+	if (err)
+		return err;
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return -ENOMEM;
@@ -166,6 +170,20 @@ int ncd_nic_take_queues(struct ncd_nic *nic, const struct ncd_nic_req *req,
 	return 0;
 }
 
+/*
+ * Persist the journal with a newly saved item (*@saved) before its change.
+ * If that fails nothing was changed: forget the item again, so the restore
+ * leaves that setting alone (it may belong to another run).
+ */
+static int journal_first(struct ncd_nic *nic, int *saved)
+{
+	int err = ncd_journal_save(nic->ifname, J(nic));
+
+	if (err)
+		*saved = 0;
+	return err;
+}
+
 int ncd_nic_set_split(struct ncd_nic *nic, int on)
 {
 	struct ncd_journal *j = J(nic);
@@ -185,7 +203,12 @@ int ncd_nic_set_split(struct ncd_nic *nic, int on)
 	if (!j->rings_saved) {
 		j->rings = r;
 		j->rings_saved = 1;
+		err = journal_first(nic, &j->rings_saved);
+	} else {
+		err = ncd_journal_save(nic->ifname, j);
 	}
+	if (err)
+		return err;
 	err = ncd_eth_rings_set(&j->ctl, nic->ifindex,
 				on ? NCD_TCP_DATA_SPLIT_ENABLED :
 				     NCD_TCP_DATA_SPLIT_DISABLED,
@@ -208,7 +231,12 @@ int ncd_nic_set_channels(struct ncd_nic *nic, const struct ncd_channels *c)
 	if (!j->ch_saved) {
 		j->ch = old;
 		j->ch_saved = 1;
+		err = journal_first(nic, &j->ch_saved);
+	} else {
+		err = ncd_journal_save(nic->ifname, j);
 	}
+	if (err)
+		return err;
 	err = ncd_eth_channels_set(&j->ctl, nic->ifindex, c);
 	return err;	/* caller reports: failing can be the expected result */
 }
@@ -231,15 +259,20 @@ int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
 		err = -EOPNOTSUPP;
 	if (!err) {
 		ncd_rss_rings(nic->ifname, &rings);
-			if (!j->rss_saved) {
+		if (!j->rss_saved) {
 			j->rss = tbl;
 			j->rss_n = n;
 			j->rss_was_default = rss_is_default(tbl, n, rings);
 			j->rss_saved = 1;
 			tbl = NULL;
+			err = journal_first(nic, &j->rss_saved);
+		} else {
+			err = ncd_journal_save(nic->ifname, j);
 		}
+		if (err)
+			return err;
 		err = ncd_rss_equal(nic->ifname, nq);
-		}
+	}
 	free(tbl);
 	if (err)
 		fprintf(stderr,
@@ -269,10 +302,24 @@ int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
 	}
 	if (j->nrules >= NCD_JOURNAL_MAX_RULES)
 		return -ENOSPC;
+	/* the driver may pick the location: journal what we are about to add */
+	j->rule_pending = 1;
+	j->pending_queue = nic->queues[0];
+	j->pending_port = req->port;
+	err = ncd_journal_save(nic->ifname, j);
+	if (err) {
+		j->rule_pending = 0;
+		return err;
+	}
 	err = ncd_steer_add(nic->ifname, req->src ? &src : NULL, &dst,
 			    req->port, nic->queues[0], &loc, &five);
-	if (!err)
+	j->rule_pending = 0;
+	if (!err) {
 		j->rules[j->nrules++] = loc;
+		err = ncd_journal_save(nic->ifname, j);
+		if (err)
+			return err;
+	}
 	if (err) {
 		fprintf(stderr,
 			"ncdevmem: ntuple rule on %s (tcp to %s port %u -> queue %u): %s -> the driver must support ethtool -N flow rules\n",
@@ -318,6 +365,10 @@ int ncd_nic_bind_rx(struct ncd_nic *nic, int dmabuf_fd, uint32_t rx_page_size)
 	if (!nic->journal)
 		return -EINVAL;
 	err = refuse_virtual(nic->ifname);
+	if (err)
+		return err;
+	nic->journal->bound = 1;
+	err = ncd_journal_save(nic->ifname, nic->journal);
 	if (err)
 		return err;
 	err = ncd_nl_bind_rx(&nic->nl, nic->ifindex, dmabuf_fd, nic->queues,
@@ -367,7 +418,71 @@ void ncd_nic_restore(struct ncd_nic *nic)
 	if (armed == nic)
 		arm(NULL);
 	ncd_nl_close(&nic->nl);		/* unbind before anything else */
-	ncd_journal_undo(nic->ifname, nic->ifindex, j);
+	j->bound = 0;
+	if (!ncd_journal_undo(nic->ifname, nic->ifindex, j))
+		ncd_journal_drop(j);
+	else if (j->path[0] && !ncd_journal_save(nic->ifname, j))
+		fprintf(stderr,
+			"ncdevmem: %s is not fully restored; journal kept at %s -> fix the lines above by hand, then delete %s\n",
+			nic->ifname, j->path, j->path);
 	ncd_nl_close(&j->ctl);
+	free(j->rss);
 	free(j);
+}
+
+int ncd_nic_leftover(const char *ifname, char *path, size_t len, long *pid)
+{
+	return ncd_journal_find(ifname, path, len, pid, NULL);
+}
+
+int ncd_nic_replay(const char *ifname)
+{
+	struct ncd_journal *j = calloc(1, sizeof(*j));
+	char path[PATH_MAX];
+	long pid;
+	int st, failed;
+
+	if (!j)
+		return NCD_EXIT_FAIL;
+	st = ncd_journal_find(ifname, path, sizeof(path), &pid, j);
+	if (st == NCD_JOURNAL_NONE) {
+		printf("nothing to restore on %s: no journal at %s\n", ifname,
+		       path);
+		free(j);
+		return NCD_EXIT_OK;
+	}
+	if (st != NCD_JOURNAL_DEAD) {
+		ncd_journal_refuse(ifname, 1);
+		free(j->rss);
+		free(j);
+		return NCD_EXIT_FAIL;
+	}
+	if (ncd_nl_open(&j->ctl)) {
+		fprintf(stderr, "ncdevmem: %s -> is this Linux with generic netlink?\n",
+			j->ctl.err);
+		free(j->rss);
+		free(j);
+		return NCD_EXIT_FAIL;
+	}
+	printf("restoring %s as ncdevmem pid %ld left it (journal %s)\n",
+	       ifname, pid, path);
+	if (j->bound)
+		printf("binding on %s: released by the kernel when pid %ld ended\n",
+		       ifname, pid);
+	j->bound = 0;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	failed = ncd_journal_undo(ifname, if_nametoindex(ifname), j);
+	if (!failed) {
+		ncd_journal_drop(j);
+		printf("restored %s; journal removed\n", ifname);
+	} else if (!ncd_journal_save(ifname, j)) {
+		fprintf(stderr,
+			"ncdevmem: %s is only partly restored; journal kept at %s -> fix the lines above by hand, then delete %s\n",
+			ifname, path, path);
+	}
+	fflush(stdout);
+	ncd_nl_close(&j->ctl);
+	free(j->rss);
+	free(j);
+	return failed ? NCD_EXIT_FAIL : NCD_EXIT_OK;
 }

@@ -4,7 +4,9 @@
  * real device: header split, hds-thresh, RSS, ntuple rules; bind-rx and
  * bind-tx.  Every change is journaled (nic_journal.h) and undone by
  * ncd_nic_restore() in the order the kernel requires (unbind first); an
- * atexit() hook restores on exit() from anywhere.  Signals are the
+ * atexit() hook restores on exit() from anywhere.  The journal is also on
+ * disk before each change, so a run that dies (SIGKILL, OOM, crash) leaves
+ * a record: later runs refuse until ncd_nic_replay() (--restore) undid it.  Signals are the
  * application's business (stop.h): nothing here runs in a handler.
  *
  * Failures print ONE line to stderr ("ncdevmem: what: why -> what to do")
@@ -41,6 +43,22 @@ int ncd_nic_bind_rx(struct ncd_nic *nic, int dmabuf_fd, uint32_t rx_page_size);
 int ncd_nic_bind_tx(struct ncd_nic *nic, const char *ifname, int dmabuf_fd);
 /* Unbind and undo every journaled change; safe to call twice. */
 void ncd_nic_restore(struct ncd_nic *nic);
+
+/* The journal file of an interface, as ncd_nic_leftover() finds it. */
+enum {
+	NCD_JOURNAL_NONE,		/* no file */
+	NCD_JOURNAL_MINE,		/* written by this process */
+	NCD_JOURNAL_LIVE,		/* another ncdevmem still runs */
+	NCD_JOURNAL_DEAD,		/* its writer is gone: a leftover */
+	NCD_JOURNAL_BAD,		/* cannot be read or parsed */
+};
+
+/* The journal a run left on disk for @ifname: an NCD_JOURNAL_* state;
+ * @path gets the file, @pid its writer. */
+int ncd_nic_leftover(const char *ifname, char *path, size_t len, long *pid);
+/* --restore: replay the journal a dead run left for @ifname, then remove
+ * it; refuses while its writer runs.  Prints what it did; an exit code. */
+int ncd_nic_replay(const char *ifname);
 
 /* NCD_EXIT_SKIP where the device cannot do devmem at all, else FAIL. */
 int ncd_nic_exit_code(int err);

@@ -14,7 +14,7 @@ enum {
 	OPT_TIME = 256, OPT_BYTES, OPT_MEM, OPT_SEED, OPT_PERIOD, OPT_VALIDATE,
 	OPT_MODE, OPT_COPY, OPT_DEVMEM, OPT_ZCRX, OPT_GPU, OPT_CHECK,
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
-	OPT_IDLE_TIMEOUT,
+	OPT_IDLE_TIMEOUT, OPT_RESTORE,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +52,7 @@ static const struct option long_opts[] = {
 	{ "corrupt-at",		required_argument,	NULL, OPT_CORRUPT_AT },
 	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
+	{ "restore",		no_argument,		NULL, OPT_RESTORE },
 	{ "verbose",		no_argument,		NULL, 'd' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -63,6 +64,7 @@ void ncd_opts_usage(FILE *f)
 "       ncdevmem -s ADDR [-p PORT] [options]         send (client)\n"
 "       ncdevmem --check -f IFNAME [--mem KIND]      devmem readiness report\n"
 "       ncdevmem -f IFNAME                           kernel negative tests\n"
+"       ncdevmem --restore -f IFNAME                 undo what a killed run left\n"
 "\n"
 "Like netcat: without a pattern the server writes what it receives to stdout\n"
 "and the client sends stdin.  With a pattern both sides generate/check it.\n"
@@ -111,6 +113,8 @@ void ncd_opts_usage(FILE *f)
 "                          (default 60, 0 = never)\n"
 "  -J, --json              one JSON document on stdout (iperf3-like)\n"
 "      --check             print devmem readiness for -f IFNAME\n"
+"      --restore           put back the NIC settings of -f IFNAME that a run\n"
+"                          killed mid-way left changed (its journal)\n"
 "      --verbose           more detail on stderr\n"
 "  -h, --help              this text;  -V, --version\n"
 "\n"
@@ -280,6 +284,7 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	case OPT_VALIDATE: o->pat.kind = NCD_PAT_OFFSET; break;
 	case OPT_DISCARD: o->discard = 1; break;
 	case OPT_CHECK: o->check = 1; break;
+	case OPT_RESTORE: o->restore = 1; break;
 	case OPT_GPU: o->gpu = optarg; break;
 	case OPT_COPY: case OPT_DEVMEM: case OPT_ZCRX:
 		o->mode = c - OPT_COPY;
@@ -341,6 +346,8 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 				 (uint64_t)o->flows * NCD_COPY_RING : 64ULL << 20;
 	if (o->check && !o->ifname)
 		BAD("--check needs -f IFNAME");
+	if (o->restore && (!o->ifname || o->check || o->listen || o->server))
+		BAD("--restore takes only -f IFNAME");
 	if (!o->listen && !o->check && !o->server && !o->ifname)
 		BAD("need -l (server), -s ADDR (client) or -f IFNAME");
 	if (o->mode != NCD_MODE_COPY && !o->ifname && !o->check)

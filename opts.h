@@ -23,6 +23,7 @@ enum ncd_mode {
 struct ncd_opts {
 	int listen;		/* -l: server (RX) */
 	int check;		/* --check: readiness report only */
+	int restore;		/* --restore: replay a dead run's NIC journal */
 	const char *server;	/* -s: server address (bind on -l) */
 	const char *client;	/* -c: client address (5-tuple steering / bind) */
 	const char *ifname;	/* -f */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* SIGINT/SIGTERM as a stop request, taken by one waiter thread; see stop.h. */
+/* Every catchable fatal signal as a stop request, taken by one waiter
+ * thread; see stop.h. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,9 +32,39 @@ static void *waiter(void *set)
 {
 	int sig;
 
-	while (sigwait(set, &sig) == 0)
+	while (sigwait(set, &sig) == 0) {
+		if (sig == SIGUSR1)
+			continue;	/* run.c's wake-up; one from outside is dropped */
 		stop_set(sig);
+	}
 	return NULL;
+}
+
+/*
+ * The signals whose default action ends the process and that can arrive
+ * from outside: blocked everywhere, so none of them can kill us before the
+ * NIC is restored.  The synchronous ones (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ * SIGTRAP, SIGSYS, SIGABRT) are crashes: the on-disk journal covers them,
+ * as it covers SIGKILL.  SIGPIPE is ignored in main().
+ */
+void ncd_stop_sigset(sigset_t *set)
+{
+	static const int sigs[] = {
+		SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM,
+#ifdef SIGSTKFLT
+		SIGSTKFLT,
+#endif
+		SIGXCPU, SIGVTALRM, SIGPROF, SIGIO,
+#ifdef SIGPWR
+		SIGPWR,
+#endif
+	};
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		sigaddset(set, s);
 }
 
 int ncd_stop_init(void)
@@ -42,9 +73,7 @@ int ncd_stop_init(void)
 	pthread_t t;
 	int err;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	ncd_stop_sigset(&set);
 	err = pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (!err)
 		err = pthread_create(&t, NULL, waiter, &set);

@@ -5,6 +5,8 @@
 
 NCDEVMEM=${NCDEVMEM:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/ncdevmem}
 TMP=$(mktemp -d /tmp/ncd-test.XXXXXX)
+# NIC journals (docs/reliability.md) of this test only, never /run/ncdevmem
+export NCDEVMEM_STATE_DIR=$TMP/state
 _cleanups=()
 
 at_exit() { _cleanups+=("$*"); }
