@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include "ethtool_nl.h"
 #include "mem.h"
-#include "netlink.h"
 #include "modes.h"
+#include "netdev_nl.h"
 #include "nic.h"
 #include "nic_steer.h"
 #include "uapi_devmem.h"
