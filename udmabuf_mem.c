@@ -57,31 +57,18 @@ static size_t page_round(size_t size)
 }
 
 /*
- * The device opens and the request fits size_limit_mb (checked here, not
- * left to UDMABUF_CREATE, whose EINVAL does not say why).  Opening
+ * The request fits size_limit_mb (checked here, not left to UDMABUF_CREATE,
+ * whose EINVAL does not say why) and the device opens.  Opening
  * /dev/udmabuf creates nothing; it is closed again.
  */
 static int udmabuf_probe(size_t size, const char *gpu_sel, const char *ifname,
 			 struct ncd_mem_probe *pr)
 {
 	const char *path = env_or("NCD_UDMABUF_DEV", UDMABUF_DEV);
-	int fd = open(path, O_RDWR | O_CLOEXEC), err = errno;
+	int fd, err;
 
 	(void)gpu_sel;
 	(void)ifname;
-	if (fd < 0 && err == ENOENT) {
-		snprintf(pr->why, sizeof(pr->why), "%s does not exist", path);
-		snprintf(pr->fix, sizeof(pr->fix),
-			 "run 'modprobe udmabuf' (kernel needs CONFIG_UDMABUF) or use --mem host");
-		return -err;
-	}
-	if (fd < 0) {
-		snprintf(pr->why, sizeof(pr->why), "cannot open %s: %s", path,
-			 strerror(err));
-		snprintf(pr->fix, sizeof(pr->fix), "run as root or use --mem host");
-		return -err;
-	}
-	close(fd);
 	size = page_round(size);
 	pr->size_limit_mb = udmabuf_limit_mb();
 	if (!size) {
@@ -97,6 +84,21 @@ static int udmabuf_probe(size_t size, const char *gpu_sel, const char *ifname,
 			 UDMABUF_LIMIT);
 		return -EINVAL;
 	}
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (fd < 0 && err == ENOENT) {
+		snprintf(pr->why, sizeof(pr->why), "%s does not exist", path);
+		snprintf(pr->fix, sizeof(pr->fix),
+			 "run 'modprobe udmabuf' (kernel needs CONFIG_UDMABUF) or use --mem host");
+		return -err;
+	}
+	if (fd < 0) {
+		snprintf(pr->why, sizeof(pr->why), "cannot open %s: %s", path,
+			 strerror(err));
+		snprintf(pr->fix, sizeof(pr->fix), "run as root or use --mem host");
+		return -err;
+	}
+	close(fd);
 	snprintf(pr->info, sizeof(pr->info), "%s, size_limit_mb %ld, %zu MiB fits",
 		 path, pr->size_limit_mb, (size + (1 << 20) - 1) >> 20);
 	pr->dmabuf = 1;
