@@ -52,9 +52,9 @@ static const struct { size_t off; const char *name; int optional; } cu_syms[] = 
 };
 
 static int load_err;
-static char load_why[160];
+static char load_why[256];
 static const char *load_fix;
-static char load_name[64];
+static char load_name[256];	/* for --check; dlopen gets the full name */
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void cu_load(void)
@@ -64,7 +64,7 @@ static void cu_load(void)
 	void *lib;
 
 	snprintf(load_name, sizeof(load_name), "%s", named ? name : "libcuda.so.1");
-	lib = dlopen(load_name, RTLD_NOW | RTLD_LOCAL);
+	lib = dlopen(named ? name : "libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (!lib && !named) {
 		lib = dlopen("libcuda.so", RTLD_NOW | RTLD_LOCAL);
 		snprintf(load_name, sizeof(load_name), "libcuda.so");

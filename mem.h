@@ -40,10 +40,10 @@ struct ncd_mem_probe {
 	int err;		/* -errno when !usable */
 	char why[256];		/* !usable or !dmabuf: the reason, one line */
 	char fix[128];		/* what to do about it (no ": " in it) */
-	char info[192];		/* usable: what was found */
+	char info[384];		/* usable: what was found */
 	char note[256];		/* a warning to print when opened, or "" */
 	long size_limit_mb;	/* udmabuf: size_limit_mb, -1 unknown */
-	char lib[64];		/* cuda: the library loaded */
+	char lib[256];		/* cuda: the library loaded */
 	int driver_version;	/* cuda: cuDriverGetVersion (12040 = 12.4) */
 	int gpu_count;		/* cuda: devices the driver sees */
 	int gpu;		/* cuda: the GPU a run would use, -1 none */
