@@ -4,7 +4,6 @@
  * fix after "->"), "[warn]" or "[ -- ]" (not applicable / unknown).
  * Read-only: it changes nothing on the NIC.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
@@ -17,8 +16,8 @@
 #include <unistd.h>
 #include "ethtool_nl.h"
 #include "mem.h"
-#include "netlink.h"
 #include "modes.h"
+#include "netdev_nl.h"
 #include "nic.h"
 #include "nic_steer.h"
 #include "uapi_devmem.h"
@@ -256,51 +255,35 @@ static void check_journal(struct chk *c)
 	}
 }
 
-static int check_udmabuf(struct chk *c, int need)
+/*
+ * A provider's line comes from the probe ncd_mem_open() runs first, with
+ * the size and GPU choice a run would use: the reason and fix read as a
+ * real run prints them ("<kind>: <why>: <fix>").
+ */
+static int check_provider(struct chk *c, enum ncd_mem_kind kind, int need)
 {
-	FILE *f;
-	int lim = -1;
+	const char *name = ncd_mem_kind_name(kind);
+	struct ncd_mem_probe pr;
 
-	if (access("/dev/udmabuf", R_OK | W_OK)) {
-		line(c, need ? FAIL : INFO, "udmabuf: /dev/udmabuf %s%s",
-		     errno == ENOENT ? "missing" : strerror(errno),
-		     need ? " -> modprobe udmabuf (CONFIG_UDMABUF)" : "");
-		return 0;
+	ncd_mem_probe(kind, c->o->dmabuf_size, c->o->gpu, c->o->ifname, &pr);
+	if (pr.usable && pr.dmabuf) {
+		line(c, OK, "%s: %s", name, pr.info);
+		return 1;
 	}
-	f = fopen("/sys/module/udmabuf/parameters/size_limit_mb", "r");
-	if (f) {
-		if (fscanf(f, "%d", &lim) != 1)
-			lim = -1;
-		fclose(f);
-	}
-	if (lim > 0 && (uint64_t)lim << 20 < c->o->dmabuf_size) {
-		line(c, need ? FAIL : WARN, "udmabuf: size_limit_mb %d < --buf-size %llu MiB -> smaller --buf-size, or reload udmabuf with size_limit_mb=N",
-		     lim, (unsigned long long)(c->o->dmabuf_size >> 20));
-		return 0;
-	}
-	line(c, OK, "udmabuf: /dev/udmabuf, size_limit_mb %d", lim);
-	return 1;
-}
-
-static int check_cuda(struct chk *c, int need)
-{
-	void *h = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-
-	if (!h) {
-		line(c, need ? FAIL : INFO, "CUDA driver: libcuda.so.1 not loadable%s",
-		     need ? " -> install the NVIDIA driver, or use --mem udmabuf" : "");
-		return 0;
-	}
-	dlclose(h);
-	line(c, OK, "CUDA driver: libcuda.so.1 loads");
-	return 1;
+	if (pr.usable && pr.info[0])
+		line(c, INFO, "%s: %s", name, pr.info);
+	if (need)
+		line(c, FAIL, "%s: %s -> %s", name, pr.why, pr.fix);
+	else
+		line(c, INFO, "%s: %s", name, pr.why);
+	return 0;
 }
 
 static void check_memory(struct chk *c)
 {
 	int kind = c->o->mem;
-	int u = check_udmabuf(c, kind == NCD_MEM_UDMABUF);
-	int g = check_cuda(c, kind == NCD_MEM_CUDA);
+	int u = check_provider(c, NCD_MEM_UDMABUF, kind == NCD_MEM_UDMABUF);
+	int g = check_provider(c, NCD_MEM_CUDA, kind == NCD_MEM_CUDA);
 
 	if (kind == NCD_MEM_HOST && !u && !g)
 		line(c, FAIL, "dma-buf memory: neither udmabuf nor CUDA available -> modprobe udmabuf, or install the NVIDIA driver");

@@ -7,10 +7,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gpu_api.h"
+#include "mem.h"
 
 struct cu_api cu;
 
@@ -50,7 +52,9 @@ static const struct { size_t off; const char *name; int optional; } cu_syms[] = 
 };
 
 static int load_err;
-static char load_msg[200];
+static char load_why[256];
+static const char *load_fix;
+static char load_name[256];	/* for --check; dlopen gets the full name */
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void cu_load(void)
@@ -59,14 +63,18 @@ static void cu_load(void)
 	int named = name && *name;
 	void *lib;
 
+	snprintf(load_name, sizeof(load_name), "%s", named ? name : "libcuda.so.1");
 	lib = dlopen(named ? name : "libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!lib && !named)
+	if (!lib && !named) {
 		lib = dlopen("libcuda.so", RTLD_NOW | RTLD_LOCAL);
+		snprintf(load_name, sizeof(load_name), "libcuda.so");
+	}
 	if (!lib) {
 		load_err = -ENOENT;
-		snprintf(load_msg, sizeof(load_msg),
-			 "cuda: %s not found (no NVIDIA driver): use --mem host|udmabuf",
+		snprintf(load_why, sizeof(load_why),
+			 "%s not found (no NVIDIA driver)",
 			 named ? name : "libcuda.so.1");
+		load_fix = "use --mem host|udmabuf";
 		return;
 	}
 	for (size_t i = 0; i < sizeof(cu_syms) / sizeof(cu_syms[0]); i++) {
@@ -76,9 +84,10 @@ static void cu_load(void)
 			continue;
 		if (!f) {
 			load_err = -ENOSYS;
-			snprintf(load_msg, sizeof(load_msg),
-				 "cuda: libcuda lacks %s (driver older than CUDA 11.7): update the NVIDIA driver",
+			snprintf(load_why, sizeof(load_why),
+				 "libcuda lacks %s (driver older than CUDA 11.7)",
 				 cu_syms[i].name);
+			load_fix = "update the NVIDIA driver";
 			return;
 		}
 		memcpy((char *)&cu + cu_syms[i].off, &f, sizeof(f));
@@ -110,32 +119,44 @@ int ncd_cu_fail(CUresult r, const char *what, const char *hint)
 	return r == CUDA_ERROR_OUT_OF_MEMORY ? -ENOMEM : -EIO;
 }
 
-int ncd_cu_start(void)
+static int cu_refuse(struct ncd_mem_probe *pr, int err, const char *fix,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pr->why, sizeof(pr->why), fmt, ap);
+	va_end(ap);
+	snprintf(pr->fix, sizeof(pr->fix), "%s", fix);
+	return err;
+}
+
+int ncd_cu_start(struct ncd_mem_probe *pr)
 {
 	int ver = 0, count = 0;
 	CUresult r;
 
 	pthread_once(&load_once, cu_load);
-	if (load_err) {
-		fprintf(stderr, "%s\n", load_msg);
-		return load_err;
-	}
+	if (load_err)
+		return cu_refuse(pr, load_err, load_fix, "%s", load_why);
+	snprintf(pr->lib, sizeof(pr->lib), "%s", load_name);
 	r = cu.Init(0);
-	if (r) {
-		/* no device, stub library, driver not loaded: nothing to test on */
-		ncd_cu_fail(r, "cuInit", "no usable NVIDIA GPU: use --mem host|udmabuf");
-		return -ENOENT;
-	}
+	if (r)	/* no device, stub library, driver not loaded: nothing to test on */
+		return cu_refuse(pr, -ENOENT, "use --mem host|udmabuf",
+				 "cuInit failed: %s (%d)", ncd_cu_str(r), r);
 	if ((r = cu.DriverGetVersion(&ver)) || (r = cu.DeviceGetCount(&count)))
-		return ncd_cu_fail(r, "querying the driver", NULL);
-	if (ver < NCD_CUDA_MIN_DRIVER) {
-		fprintf(stderr, "cuda: driver supports CUDA %d.%d, dma-buf export needs 11.7: update the NVIDIA driver\n",
-			ver / 1000, ver % 1000 / 10);
-		return -EOPNOTSUPP;
-	}
-	if (count < 1) {
-		fprintf(stderr, "cuda: no CUDA device found: use --mem host|udmabuf\n");
-		return -ENOENT;
-	}
+		return cu_refuse(pr, r == CUDA_ERROR_OUT_OF_MEMORY ? -ENOMEM : -EIO,
+				 "check the NVIDIA driver with nvidia-smi",
+				 "querying the driver failed: %s (%d)",
+				 ncd_cu_str(r), r);
+	pr->driver_version = ver;
+	pr->gpu_count = count;
+	if (ver < NCD_CUDA_MIN_DRIVER)
+		return cu_refuse(pr, -EOPNOTSUPP, "update the NVIDIA driver",
+				 "driver supports CUDA %d.%d, dma-buf export needs 11.7",
+				 ver / 1000, ver % 1000 / 10);
+	if (count < 1)
+		return cu_refuse(pr, -ENOENT, "use --mem host|udmabuf",
+				 "no CUDA device found");
 	return count;
 }

@@ -85,10 +85,13 @@ struct cu_api {
 
 extern struct cu_api cu;
 
-/* Load libcuda, cuInit, check the version; returns the device count or
- * -errno with one line printed.  No driver, a stub library, no device and
+struct ncd_mem_probe;
+
+/* Load libcuda (NCD_LIBCUDA names another), cuInit, read the version and
+ * device count into @pr; returns the count, or -errno with pr->why and
+ * pr->fix set.  Prints nothing.  No driver, a stub library, no device and
  * cuInit's CUDA_ERROR_NO_DEVICE are all -ENOENT: callers exit 4 (skip). */
-int ncd_cu_start(void);
+int ncd_cu_start(struct ncd_mem_probe *pr);
 /* Text for a CUresult (the driver's, or ours when that fails). */
 const char *ncd_cu_str(CUresult r);
 /* Print "cuda: <what> failed: <error> (<code>)[: hint]"; -ENOMEM or -EIO. */

@@ -71,7 +71,8 @@ static int try_export(struct ncd_mem *m, struct cuda_priv *p,
  * and then fail the NIC's attach (ENOTSUPP, 524).  Elsewhere (arm64 with
  * C2C) PCIe first.  Either way the other one when the first fails.
  */
-static void export_dmabuf(struct ncd_mem *m, struct cuda_priv *p, int supported)
+static void export_dmabuf(struct ncd_mem *m, struct cuda_priv *p,
+			  const struct ncd_mem_probe *pr)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	const unsigned long long first = 0;
@@ -83,10 +84,9 @@ static void export_dmabuf(struct ncd_mem *m, struct cuda_priv *p, int supported)
 
 	/* copy mode does not need a dma-buf: devmem prints why it has none */
 	m->dmabuf_err = p->dmabuf_err;
-	if (!supported) {
-		snprintf(p->dmabuf_err, sizeof(p->dmabuf_err),
-			 "cuda: GPU %s cannot export dma-bufs (CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED is 0): load the NVIDIA open kernel modules, or use --copy",
-			 p->bdf);
+	if (!pr->dmabuf) {	/* the probe's words, as --check prints them */
+		snprintf(p->dmabuf_err, sizeof(p->dmabuf_err), "cuda: %s: %s",
+			 pr->why, pr->fix);
 		return;
 	}
 	p->export_flags = first;
@@ -182,25 +182,61 @@ static int alloc_device(struct ncd_mem *m, struct cuda_priv *p, size_t size)
 	return 0;
 }
 
-static void cuda_free(struct ncd_mem *m);
-
-static int cuda_alloc(struct ncd_mem *m, size_t size)
+/*
+ * Driver, device count, the GPU a run would pick and whether it exports
+ * dma-bufs.  cuInit and attribute reads only: no context, no memory.
+ */
+static int cuda_probe(size_t size, const char *gpu_sel, const char *ifname,
+		      struct ncd_mem_probe *pr)
 {
-	struct cuda_priv *p;
-	int count, ordinal, supported = 0, ret;
+	int count, g, supported = 0;
+	CUdevice dev;
 
-	count = ncd_cu_start();
+	(void)size;
+	count = ncd_cu_start(pr);
 	if (count < 0)
 		return count;
-	ordinal = ncd_cuda_pick_gpu(m, count);
-	if (ordinal < 0)
-		return ordinal;
+	g = ncd_cuda_pick_gpu(gpu_sel, ifname, count, pr);
+	if (g < 0)
+		return g;
+	if (cu.DeviceGet(&dev, g) ||
+	    cu.DeviceGetAttribute(&supported, CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED, dev))
+		supported = 0;
+	pr->dmabuf = !!supported;
+	snprintf(pr->info, sizeof(pr->info),
+		 "%s, CUDA %d.%d driver, %d GPU(s); would use GPU %d (%s, %s)",
+		 pr->lib, pr->driver_version / 1000,
+		 pr->driver_version % 1000 / 10, count, g, pr->gpu_bdf,
+		 pr->gpu_why);
+	if (!supported) {
+		snprintf(pr->why, sizeof(pr->why),
+			 "GPU %s cannot export dma-bufs (CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED is 0)",
+			 pr->gpu_bdf);
+		snprintf(pr->fix, sizeof(pr->fix),
+			 "load the NVIDIA open kernel modules, or use --copy");
+	}
+	return 0;
+}
+
+static void cuda_free(struct ncd_mem *m);
+
+/* After cuda_probe(): the driver is started and pr->gpu chosen. */
+static int cuda_alloc(struct ncd_mem *m, size_t size,
+		      const struct ncd_mem_probe *pr)
+{
+	struct cuda_priv *p;
+	int ret;
+
+	if (pr->note[0])
+		fprintf(stderr, "%s\n", pr->note);
+	fprintf(stderr, "cuda: using GPU %d (%s, %s)\n", pr->gpu, pr->gpu_bdf,
+		pr->gpu_why);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	pthread_mutex_init(&p->lock, NULL);
 	m->priv = p;
-	ret = open_device(m, p, ordinal);
+	ret = open_device(m, p, pr->gpu);
 	if (!ret)
 		ret = alloc_device(m, p, size);
 	if (!ret)
@@ -209,9 +245,7 @@ static int cuda_alloc(struct ncd_mem *m, size_t size)
 		goto err;
 	setup_staging(p);
 	check_rdma_ordering(p);
-	if (cu.DeviceGetAttribute(&supported, CU_DEVICE_ATTRIBUTE_DMA_BUF_SUPPORTED, p->dev))
-		supported = 0;
-	export_dmabuf(m, p, supported);
+	export_dmabuf(m, p, pr);
 	return 0;
 err:
 	cuda_free(m);
@@ -416,6 +450,7 @@ static int cuda_validate(struct ncd_mem *m, const struct ncd_frag *frags,
 
 const struct ncd_mem_ops ncd_cuda_mem_ops = {
 	.name = "cuda",
+	.probe = cuda_probe,
 	.alloc = cuda_alloc,
 	.free = cuda_free,
 	.copy_in = cuda_copy_in,

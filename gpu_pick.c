@@ -85,29 +85,34 @@ int ncd_cuda_bdf(int ordinal, char *out, size_t len)
 	return ncd_pci_addr_norm(raw, out, len);
 }
 
-static int pick_by_sel(const char *sel, int count)
+static int refuse(struct ncd_mem_probe *pr, int err, const char *sel,
+		  const char *why, const char *fix)
 {
-	char want[32], have[32];
+	snprintf(pr->why, sizeof(pr->why), "--gpu %s: %s", sel, why);
+	snprintf(pr->fix, sizeof(pr->fix), "%s", fix);
+	return err;
+}
+
+static int pick_by_sel(const char *sel, int count, struct ncd_mem_probe *pr)
+{
+	char want[32], have[32], why[64];
 	char *end;
 	long idx = strtol(sel, &end, 10);
 
 	if (*sel && !*end) {
 		if (idx >= 0 && idx < count)
 			return (int)idx;
-		fprintf(stderr, "cuda: --gpu %s: only %d GPU(s) (0..%d)\n",
-			sel, count, count - 1);
-		return -ENODEV;
+		snprintf(why, sizeof(why), "only %d GPU(s) (0..%d)", count, count - 1);
+		return refuse(pr, -ENODEV, sel, why, "pick one of those");
 	}
-	if (ncd_pci_addr_norm(sel, want, sizeof(want))) {
-		fprintf(stderr, "cuda: --gpu %s: neither an index nor a PCI address (like 0000:3b:00.0)\n",
-			sel);
-		return -EINVAL;
-	}
+	if (ncd_pci_addr_norm(sel, want, sizeof(want)))
+		return refuse(pr, -EINVAL, sel, "neither an index nor a PCI address",
+			      "pass an index or an address like 0000:3b:00.0");
 	for (int i = 0; i < count; i++)
 		if (!ncd_cuda_bdf(i, have, sizeof(have)) && !strcmp(want, have))
 			return i;
-	fprintf(stderr, "cuda: --gpu %s: no CUDA device at that PCI address\n", sel);
-	return -ENODEV;
+	return refuse(pr, -ENODEV, sel, "no CUDA device at that PCI address",
+		      "pick one that nvidia-smi lists");
 }
 
 static int read_int(const char *path, int dflt)
@@ -160,7 +165,8 @@ static void topo_free(struct topo *t)
 }
 
 /* Nearest by PCIe path; without a shared port, the NIC's NUMA node. */
-static int pick_nearest(const char *ifname, int count, const char **why)
+static int pick_nearest(const char *ifname, int count, const char **why,
+			char *note, size_t note_len)
 {
 	struct topo t = { 0 };
 	int best;
@@ -182,30 +188,31 @@ static int pick_nearest(const char *ifname, int count, const char **why)
 	best = best < 0 ? 0 : best;
 out:
 	if (!ncd_gpu_shares_port(t.nic, t.paths[best]))
-		fprintf(stderr, "cuda: warning: GPU %d and %s share no PCIe switch or root port: devmem traffic crosses the root complex (expect lower throughput); pick another GPU with --gpu\n",
-			best, ifname);
+		snprintf(note, note_len, "cuda: warning: GPU %d and %s share no PCIe switch or root port: devmem traffic crosses the root complex (expect lower throughput); pick another GPU with --gpu",
+			 best, ifname);
 	topo_free(&t);
 	return best;
 }
 
-int ncd_cuda_pick_gpu(const struct ncd_mem *m, int count)
+int ncd_cuda_pick_gpu(const char *sel, const char *ifname, int count,
+		      struct ncd_mem_probe *pr)
 {
 	const char *why = "default";
-	char bdf[32];
 	int g;
 
-	if (m->gpu_sel && *m->gpu_sel) {
-		g = pick_by_sel(m->gpu_sel, count);
+	if (sel && *sel) {
+		g = pick_by_sel(sel, count, pr);
 		why = "--gpu";
-	} else if (m->ifname && *m->ifname) {
-		g = pick_nearest(m->ifname, count, &why);
+	} else if (ifname && *ifname) {
+		g = pick_nearest(ifname, count, &why, pr->note, sizeof(pr->note));
 	} else {
 		g = 0;
 	}
 	if (g < 0)
 		return g;
-	if (ncd_cuda_bdf(g, bdf, sizeof(bdf)))
-		snprintf(bdf, sizeof(bdf), "unknown PCI address");
-	fprintf(stderr, "cuda: using GPU %d (%s, %s)\n", g, bdf, why);
+	if (ncd_cuda_bdf(g, pr->gpu_bdf, sizeof(pr->gpu_bdf)))
+		snprintf(pr->gpu_bdf, sizeof(pr->gpu_bdf), "unknown PCI address");
+	pr->gpu = g;
+	pr->gpu_why = why;
 	return g;
 }

@@ -27,7 +27,7 @@ struct cuda_priv {
 	unsigned long long export_flags;	/* mapping type of the dma-buf */
 	pthread_mutex_t lock;		/* provider stream and staging; not RX */
 	char bdf[32];
-	char dmabuf_err[256];		/* why there is no dma-buf */
+	char dmabuf_err[400];		/* why there is no dma-buf */
 };
 
 /* The kernels' pattern parameters; -EINVAL for a degenerate period. */
@@ -46,9 +46,12 @@ int ncd_cuda_vq_submit(struct ncd_vq *q, struct ncd_vq_batch *b);
 int ncd_cuda_vq_poll(struct ncd_vq *q, struct ncd_vq_batch *b, int wait);
 void *ncd_cuda_vq_stage(struct ncd_vq *q, struct ncd_vq_batch *b, size_t *cap);
 void ncd_cuda_vq_close(struct ncd_vq *q);
-/* Choose the GPU (--gpu, nearest the NIC, same NUMA node, 0); prints the
- * choice.  Returns the ordinal or -errno. */
-int ncd_cuda_pick_gpu(const struct ncd_mem *m, int count);
+/* Choose the GPU (--gpu @sel, nearest the NIC @ifname, same NUMA node, 0)
+ * into pr->gpu, gpu_bdf, gpu_why and pr->note (a warning, or "").  Silent.
+ * Returns the ordinal, or -errno with pr->why and pr->fix set. */
+struct ncd_mem_probe;
+int ncd_cuda_pick_gpu(const char *sel, const char *ifname, int count,
+		      struct ncd_mem_probe *pr);
 /* Normalised PCI address of GPU @ordinal; 0 or -errno. */
 int ncd_cuda_bdf(int ordinal, char *out, size_t len);
 

@@ -6,11 +6,27 @@
 #include <sys/mman.h>
 #include "mem.h"
 
-static int host_alloc(struct ncd_mem *m, size_t size)
+/* Always there; it has no dma-buf, so devmem cannot use it. */
+static int host_probe(size_t size, const char *gpu_sel, const char *ifname,
+		      struct ncd_mem_probe *pr)
+{
+	(void)gpu_sel;
+	(void)ifname;
+	snprintf(pr->info, sizeof(pr->info), "%zu MiB of anonymous memory (copy mode only)",
+		 size >> 20);
+	snprintf(pr->why, sizeof(pr->why), "host memory has no dma-buf");
+	snprintf(pr->fix, sizeof(pr->fix), "use --mem udmabuf or --mem cuda");
+	pr->dmabuf = 0;
+	return 0;
+}
+
+static int host_alloc(struct ncd_mem *m, size_t size,
+		      const struct ncd_mem_probe *pr)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	(void)pr;
 	if (p == MAP_FAILED) {
 		int err = errno;
 
@@ -44,6 +60,7 @@ static int host_copy_out(struct ncd_mem *m, size_t off, void *dst, size_t len)
 
 const struct ncd_mem_ops ncd_host_mem_ops = {
 	.name = "host",
+	.probe = host_probe,
 	.alloc = host_alloc,
 	.free = host_free,
 	.copy_in = host_copy_in,

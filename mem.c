@@ -39,8 +39,31 @@ static const struct ncd_mem_ops *ops_for(enum ncd_mem_kind kind)
 	return NULL;
 }
 
+int ncd_mem_probe(enum ncd_mem_kind kind, size_t size, const char *gpu_sel,
+		  const char *ifname, struct ncd_mem_probe *pr)
+{
+	const struct ncd_mem_ops *ops = ops_for(kind);
+
+	memset(pr, 0, sizeof(*pr));
+	pr->size_limit_mb = -1;
+	pr->gpu = -1;
+	if (!ops) {
+		snprintf(pr->why, sizeof(pr->why), "unknown memory kind %d", kind);
+		snprintf(pr->fix, sizeof(pr->fix), "use --mem host|udmabuf|cuda");
+		return pr->err = -EINVAL;
+	}
+	pr->err = ops->probe(size, gpu_sel, ifname, pr);
+	pr->usable = !pr->err;
+	if (!pr->usable)
+		pr->dmabuf = 0;
+	return pr->err;
+}
+
 int ncd_mem_open(struct ncd_mem *m, enum ncd_mem_kind kind, size_t size)
 {
+	struct ncd_mem_probe pr;
+	int ret;
+
 	m->ops = ops_for(kind);
 	m->kind = kind;
 	m->dmabuf_fd = -1;
@@ -49,7 +72,13 @@ int ncd_mem_open(struct ncd_mem *m, enum ncd_mem_kind kind, size_t size)
 	m->size = 0;
 	if (!m->ops)
 		return -EINVAL;
-	return m->ops->alloc(m, size);
+	ret = ncd_mem_probe(kind, size, m->gpu_sel, m->ifname, &pr);
+	if (ret) {
+		fprintf(stderr, "%s: %s: %s\n", m->ops->name, pr.why, pr.fix);
+		m->ops = NULL;
+		return ret;
+	}
+	return m->ops->alloc(m, size, &pr);
 }
 
 void ncd_mem_close(struct ncd_mem *m)

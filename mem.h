@@ -28,10 +28,39 @@ struct ncd_mem;
 struct ncd_vq;
 struct ncd_vq_batch;
 
+/*
+ * What a provider can do here, learned without side effects: nothing is
+ * allocated, no dma-buf is created, nothing is printed.  ncd_mem_open()
+ * runs the same probe first and prints its reason when it fails, and
+ * --check prints it as a line, so the two cannot disagree.
+ */
+struct ncd_mem_probe {
+	int usable;		/* ncd_mem_open() would get past its checks */
+	int dmabuf;		/* and export a dma-buf (devmem needs one) */
+	int err;		/* -errno when !usable */
+	char why[256];		/* !usable or !dmabuf: the reason, one line */
+	char fix[128];		/* what to do about it (no ": " in it) */
+	char info[384];		/* usable: what was found */
+	char note[256];		/* a warning to print when opened, or "" */
+	long size_limit_mb;	/* udmabuf: size_limit_mb, -1 unknown */
+	char lib[256];		/* cuda: the library loaded */
+	int driver_version;	/* cuda: cuDriverGetVersion (12040 = 12.4) */
+	int gpu_count;		/* cuda: devices the driver sees */
+	int gpu;		/* cuda: the GPU a run would use, -1 none */
+	char gpu_bdf[32];	/* cuda: its PCI address */
+	const char *gpu_why;	/* cuda: "--gpu", "nearest to the NIC", ... */
+};
+
 struct ncd_mem_ops {
 	const char *name;
-	/* Allocate @size bytes; on failure print one line and return -errno. */
-	int (*alloc)(struct ncd_mem *m, size_t size);
+	/* Fill @pr for @size bytes (@gpu_sel, @ifname: see struct ncd_mem);
+	 * 0 when usable, else -errno.  Side-effect free, silent. */
+	int (*probe)(size_t size, const char *gpu_sel, const char *ifname,
+		     struct ncd_mem_probe *pr);
+	/* Allocate @size bytes after a successful probe @pr; on failure
+	 * print one line and return -errno. */
+	int (*alloc)(struct ncd_mem *m, size_t size,
+		     const struct ncd_mem_probe *pr);
 	void (*free)(struct ncd_mem *m);
 	/* Bracket CPU access to a batch (DMA_BUF_IOCTL_SYNC); may be NULL. */
 	int (*cpu_begin)(struct ncd_mem *m);
@@ -90,7 +119,14 @@ struct ncd_mem {
 int ncd_mem_kind_parse(const char *s);
 const char *ncd_mem_kind_name(enum ncd_mem_kind k);
 
-/* Fill in ops for @kind and allocate.  Returns 0 or -errno (message printed). */
+/* Probe provider @kind for @size bytes (struct ncd_mem_probe); 0 when it
+ * is usable, else -errno.  Prints nothing. */
+int ncd_mem_probe(enum ncd_mem_kind kind, size_t size, const char *gpu_sel,
+		  const char *ifname, struct ncd_mem_probe *pr);
+
+/* Fill in ops for @kind, probe (printing "<kind>: <why>: <fix>" when that
+ * fails) and allocate.  Uses m->gpu_sel and m->ifname.  Returns 0 or
+ * -errno (message printed). */
 int ncd_mem_open(struct ncd_mem *m, enum ncd_mem_kind kind, size_t size);
 void ncd_mem_close(struct ncd_mem *m);
 

@@ -11,6 +11,7 @@
 #include "ethtool_nl.h"
 #include "mem.h"
 #include "modes.h"
+#include "netdev_nl.h"
 #include "nic.h"
 #include "nic_hint.h"
 #include "stop.h"

@@ -13,7 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
-#include "netlink.h"
+#include "netdev_nl.h"
 #include "uapi_devmem.h"
 
 #define ATTR_MAX 16

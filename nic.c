@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include "ethtool_nl.h"
 #include "exit_codes.h"
+#include "netdev_nl.h"
 #include "nic.h"
 #include "nic_hint.h"
 #include "nic_journal.h"

@@ -49,15 +49,60 @@ static long udmabuf_limit_mb(void)
 	return mb;
 }
 
-static int check_limit(size_t size)
+static size_t page_round(size_t size)
 {
-	long mb = udmabuf_limit_mb();
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 
-	if (mb < 0 || size <= (size_t)mb << 20)
-		return 0;
-	fprintf(stderr, "udmabuf: %zu MiB requested but size_limit_mb is %ld: lower --buf-size or raise %s\n",
-		(size + (1 << 20) - 1) >> 20, mb, UDMABUF_LIMIT);
-	return -EINVAL;
+	return (size + pg - 1) & ~(pg - 1);
+}
+
+/*
+ * The request fits size_limit_mb (checked here, not left to UDMABUF_CREATE,
+ * whose EINVAL does not say why) and the device opens.  Opening
+ * /dev/udmabuf creates nothing; it is closed again.
+ */
+static int udmabuf_probe(size_t size, const char *gpu_sel, const char *ifname,
+			 struct ncd_mem_probe *pr)
+{
+	const char *path = env_or("NCD_UDMABUF_DEV", UDMABUF_DEV);
+	int fd, err;
+
+	(void)gpu_sel;
+	(void)ifname;
+	size = page_round(size);
+	pr->size_limit_mb = udmabuf_limit_mb();
+	if (!size) {
+		snprintf(pr->why, sizeof(pr->why), "a 0-byte buffer was requested");
+		snprintf(pr->fix, sizeof(pr->fix), "pass a --buf-size");
+		return -EINVAL;
+	}
+	if (pr->size_limit_mb >= 0 && size > (size_t)pr->size_limit_mb << 20) {
+		snprintf(pr->why, sizeof(pr->why),
+			 "%zu MiB requested but size_limit_mb is %ld",
+			 (size + (1 << 20) - 1) >> 20, pr->size_limit_mb);
+		snprintf(pr->fix, sizeof(pr->fix), "lower --buf-size or raise %s",
+			 UDMABUF_LIMIT);
+		return -EINVAL;
+	}
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (fd < 0 && err == ENOENT) {
+		snprintf(pr->why, sizeof(pr->why), "%s does not exist", path);
+		snprintf(pr->fix, sizeof(pr->fix),
+			 "run 'modprobe udmabuf' (kernel needs CONFIG_UDMABUF) or use --mem host");
+		return -err;
+	}
+	if (fd < 0) {
+		snprintf(pr->why, sizeof(pr->why), "cannot open %s: %s", path,
+			 strerror(err));
+		snprintf(pr->fix, sizeof(pr->fix), "run as root or use --mem host");
+		return -err;
+	}
+	close(fd);
+	snprintf(pr->info, sizeof(pr->info), "%s, size_limit_mb %ld, %zu MiB fits",
+		 path, pr->size_limit_mb, (size + (1 << 20) - 1) >> 20);
+	pr->dmabuf = 1;
+	return 0;
 }
 
 static int open_dev(void)
@@ -68,12 +113,8 @@ static int open_dev(void)
 
 	if (fd >= 0)
 		return fd;
-	if (err == ENOENT)
-		fprintf(stderr, "udmabuf: %s does not exist: run 'modprobe udmabuf' (kernel needs CONFIG_UDMABUF) or use --mem host\n",
-			path);
-	else
-		fprintf(stderr, "udmabuf: cannot open %s: %s: run as root or use --mem host\n",
-			path, strerror(err));
+	fprintf(stderr, "udmabuf: cannot open %s: %s: run as root or use --mem host\n",
+		path, strerror(err));
 	return -err;
 }
 
@@ -122,15 +163,15 @@ static int create_dmabuf(int devfd, int memfd, size_t size)
 	return -err;
 }
 
-static int udmabuf_alloc(struct ncd_mem *m, size_t size)
+/* After udmabuf_probe(): size and device were checked there. */
+static int udmabuf_alloc(struct ncd_mem *m, size_t size,
+			 const struct ncd_mem_probe *pr)
 {
 	struct udmabuf_priv *p;
-	long pg = sysconf(_SC_PAGESIZE);
 	int ret;
 
-	size = (size + pg - 1) & ~((size_t)pg - 1);
-	if (!size || (ret = check_limit(size)))
-		return size ? ret : -EINVAL;
+	(void)pr;
+	size = page_round(size);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -244,6 +285,7 @@ static int udmabuf_copy_out(struct ncd_mem *m, size_t off, void *dst,
 
 const struct ncd_mem_ops ncd_udmabuf_mem_ops = {
 	.name = "udmabuf",
+	.probe = udmabuf_probe,
 	.alloc = udmabuf_alloc,
 	.free = udmabuf_free,
 	.cpu_begin = udmabuf_cpu_begin,

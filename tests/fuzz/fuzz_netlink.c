@@ -18,7 +18,7 @@
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include "ethtool_nl.h"
-#include "netlink.h"
+#include "netdev_nl.h"
 
 static struct nl_msg *bind_req;
 

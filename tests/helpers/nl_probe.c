@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "ethtool_nl.h"
-#include "netlink.h"
+#include "netdev_nl.h"
 #include "nic.h"
 #include "nic_hint.h"
 #include "stop.h"

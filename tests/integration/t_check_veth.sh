@@ -27,9 +27,9 @@ assert_contains "$TMP/out3" '^\[FAIL\] RX queues: 4, but -t/-q ask for 3\.\.4' "
 
 in_ns "$NCDEVMEM" --check -f dv0 --mem cuda >"$TMP/out4" 2>&1
 if [ -e /usr/lib/x86_64-linux-gnu/libcuda.so.1 ]; then
-	assert_contains "$TMP/out4" '^\[ ok \] CUDA driver' "cuda present"
+	assert_contains "$TMP/out4" '^\[ ok \] cuda: ' "cuda present"
 else
-	assert_contains "$TMP/out4" '^\[FAIL\] CUDA driver: libcuda.so.1 not loadable -> ' "cuda required"
+	assert_contains "$TMP/out4" '^\[FAIL\] cuda: libcuda.so.1 not found \(no NVIDIA driver\) -> ' "cuda required"
 fi
 
 # option parsing may refuse it first (exit 1); --check itself says FAIL (4)

@@ -125,6 +125,42 @@ static void test_udmabuf_limit(void **st)
 	unlink(lim);
 }
 
+static int probe_udmabuf(void *arg)
+{
+	return ncd_mem_probe(NCD_MEM_UDMABUF, 128 << 20, NULL, NULL, arg);
+}
+
+/* The probe prints nothing and holds the words ncd_mem_open() prints. */
+static void test_udmabuf_probe(void **st)
+{
+	struct ncd_mem_probe pr;
+	char lim[] = "/tmp/ncd-limit-XXXXXX", dev[] = "/tmp/ncd-udmabuf-XXXXXX";
+	char err[512];
+	int fd = mkstemp(lim);
+
+	assert_int_equal(write(fd, "64\n", 3), 3);
+	close(fd);
+	setenv("NCD_UDMABUF_LIMIT", lim, 1);
+	assert_int_equal(capture(probe_udmabuf, &pr, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "");
+	assert_int_equal(pr.usable, 0);
+	assert_int_equal(pr.size_limit_mb, 64);
+	assert_string_equal(pr.why, "128 MiB requested but size_limit_mb is 64");
+	assert_string_equal(pr.fix, "lower --buf-size or raise /sys/module/udmabuf/parameters/size_limit_mb");
+
+	fd = mkstemp(dev);	/* a device that opens: the limit is all that counts */
+	close(fd);
+	setenv("NCD_UDMABUF_DEV", dev, 1);
+	assert_int_equal(ncd_mem_probe(NCD_MEM_UDMABUF, 64 << 20, NULL, NULL, &pr), 0);
+	assert_true(pr.usable && pr.dmabuf);
+	assert_int_equal(ncd_mem_probe(NCD_MEM_HOST, 1 << 20, NULL, NULL, &pr), 0);
+	assert_true(pr.usable && !pr.dmabuf);
+	unsetenv("NCD_UDMABUF_DEV");
+	unsetenv("NCD_UDMABUF_LIMIT");
+	unlink(dev);
+	unlink(lim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_cuda_missing),
 		cmocka_unit_test(test_udmabuf_missing),
 		cmocka_unit_test(test_udmabuf_limit),
+		cmocka_unit_test(test_udmabuf_probe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

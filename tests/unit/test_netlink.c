@@ -10,7 +10,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/msg.h>
-#include "netlink.h"
+#include "netdev_nl.h"
 #include "nic.h"
 #include "nic_hint.h"
 #include "uapi_devmem.h"

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "mem.h"
-#include "netlink.h"
+#include "netdev_nl.h"
 #include "vm_result.h"
 
 /* dmabuf id bound to RX queue @q (0 none), -1 on error */
