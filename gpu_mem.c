@@ -14,7 +14,10 @@
 #include <unistd.h>
 #include "frag.h"
 #include "gpu_mem.h"
+#include "gpu_pick.h"
 #include "gpu_priv.h"
+#include "gpu_ptx.h"
+#include "gpu_vq.h"
 #include "mem.h"
 #include "pattern.h"
 

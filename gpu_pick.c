@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gpu_mem.h"
+#include "gpu_pick.h"
 #include "gpu_priv.h"
 #include "mem.h"
 

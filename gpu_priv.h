@@ -38,21 +38,4 @@ int ncd_cuda_pattern_params(const struct ncd_pattern *pat, uint32_t *kind,
 int ncd_cuda_note_first(struct ncd_mem *m, const struct ncd_frag *frags,
 			unsigned int n, const struct ncd_pattern *pat,
 			uint64_t first, struct ncd_verdict *v);
-/* The provider's ncd_vq ops (gpu_vq.c). */
-struct ncd_vq;
-struct ncd_vq_batch;
-int ncd_cuda_vq_open(struct ncd_vq *q);
-int ncd_cuda_vq_submit(struct ncd_vq *q, struct ncd_vq_batch *b);
-int ncd_cuda_vq_poll(struct ncd_vq *q, struct ncd_vq_batch *b, int wait);
-void *ncd_cuda_vq_stage(struct ncd_vq *q, struct ncd_vq_batch *b, size_t *cap);
-void ncd_cuda_vq_close(struct ncd_vq *q);
-/* Choose the GPU (--gpu @sel, nearest the NIC @ifname, same NUMA node, 0)
- * into pr->gpu, gpu_bdf, gpu_why and pr->note (a warning, or "").  Silent.
- * Returns the ordinal, or -errno with pr->why and pr->fix set. */
-struct ncd_mem_probe;
-int ncd_cuda_pick_gpu(const char *sel, const char *ifname, int count,
-		      struct ncd_mem_probe *pr);
-/* Normalised PCI address of GPU @ordinal; 0 or -errno. */
-int ncd_cuda_bdf(int ordinal, char *out, size_t len);
-
 #endif

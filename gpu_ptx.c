@@ -5,7 +5,7 @@
  * text and the fake libcuda emulates it by kernel name; both are checked
  * against pattern.c.
  */
-#include "gpu_mem.h"
+#include "gpu_ptx.h"
 #include "pattern.h"
 #include "frag.h"
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "frag.h"
 #include "gpu_priv.h"
+#include "gpu_vq.h"
 #include "mem.h"
 #include "pattern.h"
 

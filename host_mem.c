@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "host_mem.h"
 #include "mem.h"
 
 /* Always there; it has no dma-buf, so devmem cannot use it. */

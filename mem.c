@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "frag.h"
+#include "gpu_mem.h"
+#include "host_mem.h"
 #include "mem.h"
+#include "udmabuf_mem.h"
 #include "pattern.h"
 
 static const char *const kind_names[] = {

@@ -19,6 +19,7 @@
 #include <linux/dma-buf.h>
 #include <linux/udmabuf.h>
 #include "mem.h"
+#include "udmabuf_mem.h"
 
 #define UDMABUF_DEV	"/dev/udmabuf"
 #define UDMABUF_LIMIT	"/sys/module/udmabuf/parameters/size_limit_mb"

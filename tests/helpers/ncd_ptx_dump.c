@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "gpu_mem.h"
+#include "gpu_ptx.h"
 #include "pattern.h"
 
 int main(int argc, char **argv)

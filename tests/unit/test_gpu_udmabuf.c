@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "gpu_mem.h"
+#include "gpu_pick.h"
 #include "mem.h"
 
 static void test_pci_norm(void **st)
