@@ -99,7 +99,8 @@ static int zcrx_open(struct ncd_rx_path *p, struct ncd_flow *f, int fd,
 	struct zcrx_path *zp = p->priv;
 	int ret;
 
-	ret = ncd_zcrx_open(&zp->z, zp->nic.ifindex, zp->nic.queues[0], m, 0);
+	ret = ncd_zcrx_open_buf(&zp->z, zp->nic.ifindex, zp->nic.queues[0], m, 0,
+				p->o->rx_page_size);
 	if (ret)
 		return ret;
 	zp->z_open = 1;
@@ -110,6 +111,9 @@ static void zcrx_teardown(struct ncd_rx_path *p)
 {
 	struct zcrx_path *zp = p->priv;
 
+	if (zp->z_open && zp->z.rearmed && p->o->verbose)
+		fprintf(stderr, "zcrx: RECV_ZC re-armed %lu times after -ENOSPC (CQ full)\n",
+			zp->z.rearmed);
 	if (zp->z_open)
 		ncd_zcrx_close(&zp->z);
 	ncd_nic_restore(&zp->nic);

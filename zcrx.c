@@ -96,7 +96,8 @@ static int fill_area(struct ncd_io_uring_zcrx_area_reg *a, struct ncd_mem *m)
 }
 
 static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
-			struct ncd_mem *m, unsigned int entries)
+			struct ncd_mem *m, unsigned int entries,
+			uint32_t rx_buf_len)
 {
 	struct ncd_io_uring_zcrx_area_reg area = { 0 };
 	struct ncd_io_uring_region_desc region = {
@@ -110,6 +111,7 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 		.rq_entries = entries,
 		.area_ptr = (uintptr_t)&area,
 		.region_ptr = (uintptr_t)&region,
+		.rx_buf_len = rx_buf_len,
 	};
 	char name[IF_NAMESIZE] = "?";
 	int ret = fill_area(&area, m);
@@ -123,9 +125,13 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 
 		if_indextoname(ifindex, name);
 		snprintf(z->err, sizeof(z->err),
-			 "zcrx: IORING_REGISTER_ZCRX_IFQ on %s queue %d (%s area) failed: %s (errno %d)%s%s",
-			 name, rxq, area.flags ? "dma-buf" : "host", strerror(err),
-			 err, *hint ? ": " : "", hint);
+			 "zcrx: IORING_REGISTER_ZCRX_IFQ on %s queue %d (%s area%s) failed: %s (errno %d)%s%s",
+			 name, rxq, area.flags ? "dma-buf" : "host",
+			 rx_buf_len ? ", rx_buf_len set" : "", strerror(err),
+			 err, *hint ? ": " : "",
+			 rx_buf_len && err == EINVAL ?
+			 "rx_buf_len needs Linux 7.x, a power of 2 the driver takes (-b) and an area aligned to it" :
+			 hint);
 		fprintf(stderr, "%s\n", z->err);
 		return -err;
 	}
@@ -142,6 +148,13 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
 		  unsigned int rq_entries)
 {
+	return ncd_zcrx_open_buf(z, ifindex, rxq, m, rq_entries, 0);
+}
+
+int ncd_zcrx_open_buf(struct ncd_zcrx *z, int ifindex, int rxq,
+		      struct ncd_mem *m, unsigned int rq_entries,
+		      uint32_t rx_buf_len)
+{
 	int ret;
 
 	memset(z, 0, sizeof(*z));
@@ -153,7 +166,7 @@ int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
 	ret = rq_region(z, rq_entries);
 	if (ret)
 		goto err;
-	ret = register_ifq(z, ifindex, rxq, m, rq_entries);
+	ret = register_ifq(z, ifindex, rxq, m, rq_entries, rx_buf_len);
 	if (ret)
 		goto err;
 	return 0;
@@ -201,6 +214,12 @@ static int one_cqe(struct ncd_frag_source *s, struct ncd_zcrx *z,
 
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		z->armed = 0;
+	/* the CQ was full (Linux 7.x): the multishot request ended, nothing
+	 * is lost; reap and arm it again */
+	if (cqe->res == -ENOSPC && !z->armed) {
+		z->rearmed++;
+		return 0;
+	}
 	if (cqe->res < 0) {
 		fprintf(stderr, "zcrx: RECV_ZC failed: %s%s\n", strerror(-cqe->res),
 			cqe->res == -EFAULT ? ": data could not be placed in the area (dma-buf area and unsplit payload: check header split)" : "");
