@@ -221,7 +221,7 @@ LOG=$W/console.log
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$VMLINUZ" -initrd "$W/initramfs.cpio" \
-	-append "console=ttyS0 quiet panic=-1 hugepages=8" </dev/null 2>&1 | tr -d '\r' |
+	-append "console=ttyS0 quiet panic=-1 oops=panic hugepages=8" </dev/null 2>&1 | tr -d '\r' |
 	sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$LOG" |
 	grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
 QRC=${PIPESTATUS[0]}
