@@ -97,13 +97,8 @@ static int zcrx_open(struct ncd_rx_path *p, struct ncd_flow *f, int fd,
 		     struct ncd_mem *m, struct ncd_frag_source *src)
 {
 	struct zcrx_path *zp = p->priv;
-	int ret;
 
-	ret = ncd_zcrx_open_buf(&zp->z, zp->nic.ifindex, zp->nic.queues[0], m, 0,
-				p->o->rx_page_size);
-	if (ret)
-		return ret;
-	zp->z_open = 1;
+	(void)m;	/* registered at setup, before the connection exists */
 	return ncd_zcrx_source_open(src, &zp->z, fd);
 }
 
@@ -121,9 +116,11 @@ static void zcrx_teardown(struct ncd_rx_path *p)
 	p->priv = NULL;
 }
 
-static int zcrx_setup(struct ncd_rx_path *p, const struct ncd_opts *o)
+static int zcrx_setup(struct ncd_rx_path *p, const struct ncd_opts *o,
+		      struct ncd_mem *m)
 {
 	struct zcrx_path *zp;
+	int ret;
 
 	if (o->flows != 1) {
 		/* one registered queue and one area per run: a second flow
@@ -138,7 +135,17 @@ static int zcrx_setup(struct ncd_rx_path *p, const struct ncd_opts *o)
 	p->priv = zp;
 	p->teardown = zcrx_teardown;
 	p->open_source = zcrx_open;
-	return ncd_nic_prepare_rx(&zp->nic, o);
+	ret = ncd_nic_prepare_rx(&zp->nic, o);
+	if (ret)
+		return ret;
+	/* bind the queue now: payload that reaches it before the ifq exists
+	 * lands in ordinary pages, which a dma-buf area cannot take */
+	ret = ncd_zcrx_open_buf(&zp->z, zp->nic.ifindex, zp->nic.queues[0], m,
+				0, o->rx_page_size);
+	if (ret)
+		return ret;
+	zp->z_open = 1;
+	return 0;
 }
 
 int ncd_rx_path_setup(struct ncd_rx_path *p, const struct ncd_opts *o,
@@ -147,5 +154,5 @@ int ncd_rx_path_setup(struct ncd_rx_path *p, const struct ncd_opts *o,
 	p->o = o;
 	if (o->mode == NCD_MODE_DEVMEM)
 		return devmem_setup(p, o, m);
-	return zcrx_setup(p, o);
+	return zcrx_setup(p, o, m);
 }

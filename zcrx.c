@@ -43,7 +43,7 @@ static int ring_setup(struct ncd_zcrx *z)
 {
 	struct io_uring_params p = {
 		.flags = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
-			 IORING_SETUP_CQE32,
+			 IORING_SETUP_CQE32 | IORING_SETUP_R_DISABLED,
 	};
 	int ret = io_uring_queue_init_params(ZCRX_RING_ENTRIES, &z->ring, &p);
 
@@ -53,6 +53,11 @@ static int ring_setup(struct ncd_zcrx *z)
 		return ret;
 	}
 	z->ring_ok = 1;
+	/* disabled until the flow's thread enables it: the queue is bound
+	 * before the connection exists (payload that arrives first would
+	 * not be zero-copy), and with SINGLE_ISSUER the ring belongs to the
+	 * task that enables it */
+	z->disabled = 1;
 	return 0;
 }
 
@@ -312,8 +317,20 @@ static void zcrx_src_close(struct ncd_frag_source *s)
 
 int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd)
 {
-	struct zcrx_src *x = calloc(1, sizeof(*x));
+	struct zcrx_src *x;
+	int ret;
 
+	if (z->disabled) {
+		/* IORING_REGISTER_ENABLE_RINGS (liburing 2.3 lacks the helper) */
+		if (syscall(__NR_io_uring_register, z->ring.ring_fd, 12, NULL, 0) < 0) {
+			ret = -errno;
+			fprintf(stderr, "zcrx: enabling the io_uring failed: %s\n",
+				strerror(-ret));
+			return ret;
+		}
+		z->disabled = 0;
+	}
+	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	x->z = z;

@@ -28,6 +28,7 @@ struct ncd_zcrx {
 	uint32_t rq_tail_local;
 	int armed;			/* a multishot RECV_ZC is outstanding */
 	int eof;
+	int disabled;			/* ring created R_DISABLED, enabled by the flow */
 	unsigned long rearmed;		/* RECV_ZC ended by -ENOSPC (CQ full), re-armed */
 	char err[256];
 };
