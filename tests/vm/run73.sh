@@ -28,7 +28,7 @@ T0=$(date +%s.%N)
 EXPECTED="guest-boot nsim-load nsim-link hds-on
 refuse-hds-off refuse-no-dma
 devmem-rx devmem-rx-corrupt devmem-rx-binding-gone devmem-rx-nic-restored
-devmem-rx-2q devmem-rx-2q-corrupt
+devmem-rx-2q devmem-rx-2q-corrupt devmem-rx-large-niov devmem-rx-large-niov-corrupt
 devmem-tx devmem-tx-corrupt devmem-tx-to-rx devmem-tx-to-rx-corrupt
 zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len
 kernel-clean"
