@@ -112,6 +112,9 @@ struct ncd_mem {
 	int gpu_index;		/* cuda: device ordinal, -1 = nearest the NIC */
 	const char *gpu_sel;	/* cuda: --gpu argument (index or PCI addr) */
 	const char *ifname;	/* cuda: for nearest-GPU selection */
+	int hugetlb;		/* udmabuf: back with 2 MiB hugetlb pages, so
+				 * each sg entry is aligned to an rx-page-size
+				 * above 4K (Linux 7.x bind-rx -b) */
 	void *priv;
 };
 

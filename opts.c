@@ -81,14 +81,16 @@ void ncd_opts_usage(FILE *f)
 "      --mode copy|devmem|zcrx  receive path (default devmem with -f, else copy)\n"
 "      --copy, --devmem, --zcrx  shorthands for --mode\n"
 "      --mem host|udmabuf|cuda  memory the payload lands in / is sent from\n"
-"                          (default host; copy mode copies into it)\n"
+"                          (default: udmabuf for devmem RX/TX, else host;\n"
+"                          copy mode copies into it)\n"
 "      --gpu INDEX|PCI     CUDA device (default: the GPU nearest the NIC)\n"
 "      --buf-size BYTES    receive buffer / dma-buf size (default 64M; copy\n"
 "                          mode into host memory: 512K per flow)\n"
 "  -t, --start-queue N     first RX queue to bind (default: last queue)\n"
 "  -q, --queues N          number of RX queues to bind (default 1)\n"
 "  -z, --max-chunk BYTES   devmem TX: at most BYTES per iov\n"
-"  -b, --rx-page-size B    bind-rx rx-page-size (power of 2)\n"
+"  -b, --rx-page-size B    bind-rx rx-page-size, zcrx rx_buf_len (power of 2;\n"
+"                          devmem: a hugetlb-backed udmabuf when above 4K)\n"
 "  -L, --fail-linear       fail when payload lands in host memory (no header split)\n"
 "  -n, --no-nic-config     leave header split, RSS and flow rules alone\n"
 "\n"
@@ -97,7 +99,7 @@ void ncd_opts_usage(FILE *f)
 "                          misplaced data caught at 8-byte granularity\n"
 "      --seed N            pattern seed, decimal (default 121373165188709)\n"
 "      --period BYTES      pattern period, >= --buf-size (default 64M)\n"
-"  -v, --verify-lines N    upstream pattern: bytes 1..N-1 then '\\n'\n"
+"  -v, --verify-lines N    upstream pattern: bytes 1..N-1 then '\\n'; 0 = none\n"
 "                          (matches: yes $(echo -e \\\\x01..\\\\x06) | head -c 1G | nc)\n"
 "      --corrupt-at OFF    client: flip the byte at stream offset OFF (tests)\n"
 "      --discard           server: drop payload instead of writing stdout\n"
@@ -233,8 +235,13 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 		break;
 	case 'v':
 		NUM("-v", 256, 0, o->pat.period);
+		if (!o->pat.period) {	/* as in the kernel selftest: no check */
+			o->pat.kind = NCD_PAT_NONE;
+			break;
+		}
 		if (o->pat.period < 2)
-			BAD("bad -v '%s': the line length must be 2..256", optarg);
+			BAD("bad -v '%s': the line length must be 0 (no check) or 2..256",
+			    optarg);
 		o->pat.kind = NCD_PAT_UPSTREAM;
 		break;
 	case 'q': NUM("queue count", NCD_MAX_FLOWS, 0, o->num_queues);
@@ -299,6 +306,7 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 		if ((k = ncd_mem_kind_parse(optarg)) < 0)
 			BAD("bad memory kind '%s': host, udmabuf or cuda", optarg);
 		o->mem = k;
+		o->mem_set = 1;
 		break;
 	default:
 		BAD("unknown option");
@@ -338,6 +346,10 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 		o->pat.period = period;
 	if (!o->mode_set)
 		o->mode = o->ifname && !o->check ? NCD_MODE_DEVMEM : NCD_MODE_COPY;
+	/* devmem needs a dma-buf: udmabuf unless --mem says otherwise, as
+	 * the kernel selftest always uses */
+	if (!o->mem_set && o->mode == NCD_MODE_DEVMEM && !o->check)
+		o->mem = NCD_MEM_UDMABUF;
 	/* copy mode into host memory reuses a small ring per flow: it stays in
 	 * cache, as iperf3's buffer does; a dma-buf must hold what the NIC
 	 * writes before the tokens come back, so it keeps 64M */

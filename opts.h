@@ -32,6 +32,7 @@ struct ncd_opts {
 	int mode;		/* enum ncd_mode */
 	int mode_set;
 	int mem;		/* enum ncd_mem_kind */
+	int mem_set;		/* --mem given (devmem defaults to udmabuf) */
 	const char *gpu;	/* --gpu index or PCI address */
 	int start_queue;	/* -t, -1 = default (last RX queue) */
 	int num_queues;		/* -q, -1 = default */

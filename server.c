@@ -127,6 +127,8 @@ static int server_setup(struct server *s, const struct ncd_opts *o)
 
 	s->mem.gpu_sel = o->gpu;
 	s->mem.ifname = o->ifname;
+	/* rx-page-size above 4K: every dma-buf sg entry must be aligned to it */
+	s->mem.hugetlb = o->rx_page_size > 4096 && o->mode == NCD_MODE_DEVMEM;
 	ret = ncd_mem_open(&s->mem, o->mem, o->dmabuf_size);
 	if (ret)
 		return ret;

@@ -119,9 +119,15 @@ static int open_dev(void)
 	return -err;
 }
 
-static int make_memfd(size_t size)
+#ifndef MFD_HUGE_2MB
+#define MFD_HUGE_2MB	(21U << 26)	/* log2(2 MiB) << MFD_HUGE_SHIFT */
+#endif
+#define HUGE_2MB	(2UL << 20)
+
+static int make_memfd(size_t size, int hugetlb)
 {
-	int fd = memfd_create("ncdevmem", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	int fd = memfd_create("ncdevmem", MFD_ALLOW_SEALING | MFD_CLOEXEC |
+			      (hugetlb ? MFD_HUGETLB | MFD_HUGE_2MB : 0));
 	int err;
 
 	if (fd < 0) {
@@ -146,7 +152,7 @@ err_close:
 	return -err;
 }
 
-static int create_dmabuf(int devfd, int memfd, size_t size)
+static int create_dmabuf(int devfd, int memfd, size_t size, int hugetlb)
 {
 	struct udmabuf_create c = {
 		.memfd = memfd,
@@ -159,8 +165,12 @@ static int create_dmabuf(int devfd, int memfd, size_t size)
 
 	if (fd >= 0)
 		return fd;
-	fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes failed: %s: check size_limit_mb and --buf-size\n",
-		size, strerror(err));
+	if (hugetlb)
+		fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes in 2 MiB hugetlb pages failed: %s: reserve %zu (echo N > /proc/sys/vm/nr_hugepages) or lower --buf-size\n",
+			size, strerror(err), size / HUGE_2MB);
+	else
+		fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes failed: %s: check size_limit_mb and --buf-size\n",
+			size, strerror(err));
 	return -err;
 }
 
@@ -172,7 +182,9 @@ static int udmabuf_alloc(struct ncd_mem *m, size_t size,
 	int ret;
 
 	(void)pr;
-	size = page_round(size);
+	/* rx-page-size above 4K: every sg entry aligned, so 2 MiB pages */
+	size = m->hugetlb ? (size + HUGE_2MB - 1) & ~(size_t)(HUGE_2MB - 1)
+			  : page_round(size);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -182,12 +194,12 @@ static int udmabuf_alloc(struct ncd_mem *m, size_t size,
 		ret = p->devfd;
 		goto err_free;
 	}
-	p->memfd = make_memfd(size);
+	p->memfd = make_memfd(size, m->hugetlb);
 	if (p->memfd < 0) {
 		ret = p->memfd;
 		goto err_dev;
 	}
-	ret = create_dmabuf(p->devfd, p->memfd, size);
+	ret = create_dmabuf(p->devfd, p->memfd, size, m->hugetlb);
 	if (ret < 0)
 		goto err_memfd;
 	m->dmabuf_fd = ret;

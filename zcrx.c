@@ -43,7 +43,7 @@ static int ring_setup(struct ncd_zcrx *z)
 {
 	struct io_uring_params p = {
 		.flags = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
-			 IORING_SETUP_CQE32,
+			 IORING_SETUP_CQE32 | IORING_SETUP_R_DISABLED,
 	};
 	int ret = io_uring_queue_init_params(ZCRX_RING_ENTRIES, &z->ring, &p);
 
@@ -53,6 +53,11 @@ static int ring_setup(struct ncd_zcrx *z)
 		return ret;
 	}
 	z->ring_ok = 1;
+	/* disabled until the flow's thread enables it: the queue is bound
+	 * before the connection exists (payload that arrives first would
+	 * not be zero-copy), and with SINGLE_ISSUER the ring belongs to the
+	 * task that enables it */
+	z->disabled = 1;
 	return 0;
 }
 
@@ -96,7 +101,8 @@ static int fill_area(struct ncd_io_uring_zcrx_area_reg *a, struct ncd_mem *m)
 }
 
 static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
-			struct ncd_mem *m, unsigned int entries)
+			struct ncd_mem *m, unsigned int entries,
+			uint32_t rx_buf_len)
 {
 	struct ncd_io_uring_zcrx_area_reg area = { 0 };
 	struct ncd_io_uring_region_desc region = {
@@ -110,6 +116,7 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 		.rq_entries = entries,
 		.area_ptr = (uintptr_t)&area,
 		.region_ptr = (uintptr_t)&region,
+		.rx_buf_len = rx_buf_len,
 	};
 	char name[IF_NAMESIZE] = "?";
 	int ret = fill_area(&area, m);
@@ -123,9 +130,13 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 
 		if_indextoname(ifindex, name);
 		snprintf(z->err, sizeof(z->err),
-			 "zcrx: IORING_REGISTER_ZCRX_IFQ on %s queue %d (%s area) failed: %s (errno %d)%s%s",
-			 name, rxq, area.flags ? "dma-buf" : "host", strerror(err),
-			 err, *hint ? ": " : "", hint);
+			 "zcrx: IORING_REGISTER_ZCRX_IFQ on %s queue %d (%s area%s) failed: %s (errno %d)%s%s",
+			 name, rxq, area.flags ? "dma-buf" : "host",
+			 rx_buf_len ? ", rx_buf_len set" : "", strerror(err),
+			 err, *hint ? ": " : "",
+			 rx_buf_len && err == EINVAL ?
+			 "rx_buf_len needs Linux 7.x, a power of 2 the driver takes (-b) and an area aligned to it" :
+			 hint);
 		fprintf(stderr, "%s\n", z->err);
 		return -err;
 	}
@@ -142,6 +153,13 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
 		  unsigned int rq_entries)
 {
+	return ncd_zcrx_open_buf(z, ifindex, rxq, m, rq_entries, 0);
+}
+
+int ncd_zcrx_open_buf(struct ncd_zcrx *z, int ifindex, int rxq,
+		      struct ncd_mem *m, unsigned int rq_entries,
+		      uint32_t rx_buf_len)
+{
 	int ret;
 
 	memset(z, 0, sizeof(*z));
@@ -153,7 +171,7 @@ int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
 	ret = rq_region(z, rq_entries);
 	if (ret)
 		goto err;
-	ret = register_ifq(z, ifindex, rxq, m, rq_entries);
+	ret = register_ifq(z, ifindex, rxq, m, rq_entries, rx_buf_len);
 	if (ret)
 		goto err;
 	return 0;
@@ -201,6 +219,12 @@ static int one_cqe(struct ncd_frag_source *s, struct ncd_zcrx *z,
 
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		z->armed = 0;
+	/* the CQ was full (Linux 7.x): the multishot request ended, nothing
+	 * is lost; reap and arm it again */
+	if (cqe->res == -ENOSPC && !z->armed) {
+		z->rearmed++;
+		return 0;
+	}
 	if (cqe->res < 0) {
 		fprintf(stderr, "zcrx: RECV_ZC failed: %s%s\n", strerror(-cqe->res),
 			cqe->res == -EFAULT ? ": data could not be placed in the area (dma-buf area and unsplit payload: check header split)" : "");
@@ -293,8 +317,20 @@ static void zcrx_src_close(struct ncd_frag_source *s)
 
 int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd)
 {
-	struct zcrx_src *x = calloc(1, sizeof(*x));
+	struct zcrx_src *x;
+	int ret;
 
+	if (z->disabled) {
+		/* IORING_REGISTER_ENABLE_RINGS (liburing 2.3 lacks the helper) */
+		if (syscall(__NR_io_uring_register, z->ring.ring_fd, 12, NULL, 0) < 0) {
+			ret = -errno;
+			fprintf(stderr, "zcrx: enabling the io_uring failed: %s\n",
+				strerror(-ret));
+			return ret;
+		}
+		z->disabled = 0;
+	}
+	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	x->z = z;

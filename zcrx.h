@@ -28,6 +28,8 @@ struct ncd_zcrx {
 	uint32_t rq_tail_local;
 	int armed;			/* a multishot RECV_ZC is outstanding */
 	int eof;
+	int disabled;			/* ring created R_DISABLED, enabled by the flow */
+	unsigned long rearmed;		/* RECV_ZC ended by -ENOSPC (CQ full), re-armed */
 	char err[256];
 };
 
@@ -37,6 +39,11 @@ struct ncd_zcrx {
  */
 int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
 		  unsigned int rq_entries);
+/* The same with rx_buf_len (bytes per buffer, power of 2, 0 = page size;
+ * Linux 7.x). */
+int ncd_zcrx_open_buf(struct ncd_zcrx *z, int ifindex, int rxq,
+		      struct ncd_mem *m, unsigned int rq_entries,
+		      uint32_t rx_buf_len);
 void ncd_zcrx_close(struct ncd_zcrx *z);
 
 /* Fragment source over connected TCP socket @fd (multishot RECV_ZC);

@@ -2,11 +2,15 @@
 /*
  * zcrx as a receive path: the same NIC preparation as devmem, then an
  * io_uring with the planned queue and the provider's memory registered as
- * its area, created on the flow's thread (the ring is SINGLE_ISSUER).
+ * its area.  The queue is registered at set-up, before any connection:
+ * payload that reaches it earlier lands in ordinary pages, which a dma-buf
+ * area cannot take (RECV_ZC fails with -ENOMEM).  The ring starts disabled
+ * and the flow's thread enables it (it is SINGLE_ISSUER).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "counters.h"
 #include "nic.h"
 #include "zcrx.h"
 #include "zcrx_path.h"
@@ -20,6 +24,7 @@ struct zcrx_path {
 static int zp_setup(struct ncd_rx_path *p)
 {
 	struct zcrx_path *zp;
+	int ret;
 
 	if (p->cfg->flows != 1) {
 		/* one registered queue and one area per run: a second flow
@@ -32,26 +37,31 @@ static int zp_setup(struct ncd_rx_path *p)
 	if (!zp)
 		return -ENOMEM;
 	p->priv = zp;
-	return ncd_nic_prepare_rx(&zp->nic, &p->cfg->nic);
+	ret = ncd_nic_prepare_rx(&zp->nic, &p->cfg->nic);
+	if (!ret)
+		ret = ncd_zcrx_open_buf(&zp->z, zp->nic.ifindex, zp->nic.queues[0],
+					p->m, 0, p->cfg->rx_page_size);
+	zp->z_open = !ret;
+	return ret;
 }
 
 static int zp_open(struct ncd_rx_path *p, unsigned int idx, int fd,
 		   struct ncd_vq *q, struct ncd_frag_source *src)
 {
 	struct zcrx_path *zp = p->priv;
-	int ret;
 
-	ret = ncd_zcrx_open(&zp->z, zp->nic.ifindex, zp->nic.queues[0], p->m, 0);
-	if (ret)
-		return ret;
-	zp->z_open = 1;
 	return ncd_zcrx_source_open(src, &zp->z, fd);
 }
 
 static int zp_close(struct ncd_rx_path *p, struct ncd_frag_source *src,
 		    struct ncd_counters *out)
 {
+	struct zcrx_path *zp = p->priv;
+
 	src->close(src);
+	/* a full CQ ends RECV_ZC with -ENOSPC: reaped and re-armed, counted */
+	out->group = "zcrx";
+	ncd_counter_add(out, "rearmed_after_enospc", zp->z.rearmed, 0);
 	return 0;
 }
 

@@ -55,7 +55,8 @@ if [ -n "${FUZZ_B:-}" ]; then
 	done
 fi
 
-# VM_TIER=1: udmabuf, bind-rx and devmem RX in a qemu guest (tests/vm/).
+# VM_TIER=1: the VM tiers (6.12: udmabuf, bind-rx, devmem RX; 7.3: also
+# devmem TX and io_uring zcrx) in qemu guests (tests/vm/).
 [ -n "${VM_TIER:-}" ] && run_one "vm/check-vm" tests/vm/tier.sh
 
 [ ${#failed[@]} -gt 0 ] && echo "failed: ${failed[*]}"

@@ -81,6 +81,28 @@ static void defaults(void **state)
 	assert_int_equal(o.corrupt_at, -1);
 }
 
+/* Linux 7.3 selftest drop-in: devmem uses udmabuf unless --mem says
+ * otherwise; -v 0 means no pattern check. */
+static void selftest_defaults(void **state)
+{
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "-l -f eth0 -s ::1 -v 7"), 0);
+	assert_int_equal(o.mode, NCD_MODE_DEVMEM);
+	assert_int_equal(o.mem, NCD_MEM_UDMABUF);
+	assert_int_equal(o.pat.kind, NCD_PAT_UPSTREAM);
+	assert_int_equal(parse(&o, "-f eth0 -s ::1"), 0);
+	assert_int_equal(o.mem, NCD_MEM_UDMABUF);
+	assert_int_equal(parse(&o, "-l -f eth0 --mem host --discard"), 0);
+	assert_int_equal(o.mem, NCD_MEM_HOST);
+	assert_int_equal(parse(&o, "-l -f eth0 --zcrx --discard"), 0);
+	assert_int_equal(o.mem, NCD_MEM_HOST);
+	assert_int_equal(parse(&o, "--check -f eth0"), 0);
+	assert_int_equal(o.mem, NCD_MEM_HOST);
+	assert_int_equal(parse(&o, "-l -f eth0 -v 0 --discard"), 0);
+	assert_int_equal(o.pat.kind, NCD_PAT_NONE);
+}
+
 static void bad_numbers_are_usage_errors(void **state)
 {
 	static const char *const bad[] = {
@@ -177,6 +199,7 @@ int main(void)
 		cmocka_unit_test(upstream_short_flags),
 		cmocka_unit_test(long_options),
 		cmocka_unit_test(defaults),
+		cmocka_unit_test(selftest_defaults),
 		cmocka_unit_test(bad_numbers_are_usage_errors),
 		cmocka_unit_test(cross_option_rules),
 		cmocka_unit_test(help_exits_zero),

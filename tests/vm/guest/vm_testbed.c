@@ -13,6 +13,8 @@
  *                                         accept, recvmsg(MSG_SOCK_DEVMEM),
  *                                         check every byte, release tokens.
  *   vm_testbed tx ADDR PORT BYTES         plain TCP client sending the pattern
+ *   vm_testbed hds IFNAME on|off          ethtool rings-set tcp-data-split
+ *                                         (busybox has no ethtool)
  *
  * Pattern: byte at stream offset i is (i * 131 + (i >> 12)) & 0xff.
  */
@@ -30,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/dma-buf.h>
+#include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/udmabuf.h>
@@ -436,8 +439,45 @@ static int cmd_tx(const char *addr, int port, uint64_t bytes)
 	return 0;
 }
 
+/* ethtool -G IFNAME tcp-data-split on|off, through the ethtool family */
+static int cmd_hds(const char *ifname, const char *onoff)
+{
+	int fd = nl_open(), fam = family_id(fd, "ethtool"), len, ret = 1;
+	uint8_t v = strcmp(onoff, "on") ? ETHTOOL_TCP_DATA_SPLIT_DISABLED :
+					  ETHTOOL_TCP_DATA_SPLIT_ENABLED;
+	struct req r = { 0 };
+	struct nlattr *nest;
+	struct nlmsghdr *h;
+	char buf[8192], ext[256] = "";
+
+	r.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r.n.nlmsg_type = fam;
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.g.cmd = ETHTOOL_MSG_RINGS_SET;
+	r.g.version = 1;
+	nest = nest_start(&r.n, ETHTOOL_A_RINGS_HEADER);
+	put_attr(&r.n, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	nest_end(&r.n, nest);
+	put_attr(&r.n, ETHTOOL_A_RINGS_TCP_DATA_SPLIT, &v, 1);
+	send(fd, &r, r.n.nlmsg_len, 0);
+	len = nl_recv(fd, buf, sizeof(buf));
+	for (h = (void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len))
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			ret = nl_err(h, ext, sizeof(ext));
+			break;
+		}
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "hds %s %s: %s %s\n", ifname, onoff, strerror(-ret), ext);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "hds"))
+		return cmd_hds(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "queues"))
 		return cmd_queues(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "bind"))

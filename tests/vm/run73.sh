@@ -1,0 +1,256 @@
+#!/bin/bash
+# VM test tier, Linux 7.3: boots Debian's 7.3 kernel (trixie-backports)
+# under qemu (TCG) with netdevsim extended for devmem RX/TX and io_uring
+# zcrx (netdevsim/devmem-7.3.patch), and runs tests/vm/guest/init73.
+# See tests/vm/README.md.
+#
+#   tests/vm/run73.sh            (make check-vm runs it after the 6.12 tier)
+#
+# Environment: NCD_VM_CACHE (default /var/cache/ncdevmem-vm), NCD_VM_TIMEOUT
+# (default 300 s), NCD_VM_BUILD73 (work dir, default build-vm73).
+#
+# Packages come from a private apt configuration kept in the cache
+# ($NCD_VM_CACHE/apt73: sources.list, lists, archives); /etc/apt is only
+# read (for the Debian mirror URI), never changed.
+# Output: the guest's PASS/FAIL lines, then "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+
+KVER_PIN=7.3.4-1~bpo13+1	# one pinned build; else the newest 7.3 offered
+SERIES=7.3
+CACHE=${NCD_VM_CACHE:-/var/cache/ncdevmem-vm}
+W=${NCD_VM_BUILD73:-build-vm73}
+SB=build-vm-static			# static build of the project (shared)
+TIMEOUT=${NCD_VM_TIMEOUT:-300}
+T0=$(date +%s.%N)
+
+EXPECTED="guest-boot nsim-load nsim-link hds-on
+refuse-hds-off refuse-no-dma
+devmem-rx devmem-rx-corrupt devmem-rx-binding-gone devmem-rx-nic-restored
+devmem-rx-2q devmem-rx-2q-corrupt devmem-rx-large-niov devmem-rx-large-niov-corrupt
+devmem-tx devmem-tx-corrupt devmem-tx-to-rx devmem-tx-to-rx-corrupt
+zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len
+kernel-clean"
+
+die() { echo "check-vm73: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+step() { printf 'check-vm73: [%5.1fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
+
+# ------------------------------------------------------------ host tools
+need_pkgs=()
+command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
+dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
+for t in cpio:cpio xz:xz-utils patch:patch bc:bc gcc:gcc make:make; do
+	command -v "${t%%:*}" >/dev/null || need_pkgs+=("${t#*:}")
+done
+[ -f /usr/include/libelf.h ] || need_pkgs+=(libelf-dev)	# objtool
+for a in libnl-3.a libnl-genl-3.a liburing.a; do
+	[ -f /usr/lib/x86_64-linux-gnu/$a ] || need_pkgs+=(libnl-3-dev libnl-genl-3-dev liburing-dev)
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+	echo "check-vm73: installing ${need_pkgs[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null 2>&1 || {
+		apt-get update >/dev/null && apt-get install -y --no-install-recommends \
+			"${need_pkgs[@]}" >/dev/null; } || die "cannot install ${need_pkgs[*]}"
+fi
+BUSYBOX=$(command -v busybox-static 2>/dev/null || echo /bin/busybox)
+[ -x "$BUSYBOX" ] || die "no static busybox"
+
+# ------------------------------------------------------------ private apt
+APT=$CACHE/apt73
+mirror() {	# the Debian mirror the host already uses
+	local u
+	u=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' |
+		grep -v security | head -1)
+	[ -n "$u" ] || u=$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' |
+		grep -v security | head -1)
+	echo "${u:-http://deb.debian.org/debian}"
+}
+aptp() {	# apt-get/apt-cache with the private configuration
+	local cmd=$1; shift
+	"$cmd" -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts=/dev/null \
+		-o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache" "$@"
+}
+abi_of() { echo "${1%%-*}+deb13"; }	# 7.3.4-1~bpo13+1 -> 7.3.4+deb13
+pkgs_of() {
+	local a; a=$(abi_of "$1")
+	echo "linux-binary-unsigned-$a-amd64=$1 linux-modules-$a-amd64=$1 linux-base-$a-amd64=$1" \
+	     "linux-headers-$a-amd64=$1 linux-headers-$a-common=$1 linux-kbuild-$a=$1 linux-source-$SERIES=$1"
+}
+have_debs() { [ -f "$CACHE/deb-$1/.complete" ]; }
+
+mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" || die "cannot create $APT (set NCD_VM_CACHE)"
+exec 9>"$CACHE/.lock73" && flock 9
+KVER=$KVER_PIN
+if ! have_debs "$KVER"; then
+	M=$(mirror)
+	printf 'deb [trusted=yes] %s trixie-backports main\ndeb [trusted=yes] %s sid main\n' \
+		"$M" "$M" >"$APT/sources.list"
+	madison() { aptp apt-cache madison "linux-source-$SERIES" 2>/dev/null | awk '{print $3}'; }
+	VERS=$(madison)
+	if ! grep -qxF "$KVER_PIN" <<<"$VERS"; then
+		step "apt-get update (private configuration in $APT)"
+		aptp apt-get update >"$APT/update.log" 2>&1 || { tail -5 "$APT/update.log" >&2; die "apt-get update with $APT/sources.list failed: is $M reachable?"; }
+		VERS=$(madison)
+	fi
+	if ! grep -qxF "$KVER_PIN" <<<"$VERS"; then
+		KVER=$(sort -V <<<"$VERS" | tail -1)
+		[ -n "$KVER" ] || die "no linux-source-$SERIES in trixie-backports or sid: pin another series in $0"
+		echo "check-vm73: pinned $KVER_PIN is gone, using newest $SERIES: $KVER"
+	fi
+	step "downloading kernel packages $KVER (~300 MB)"
+	mkdir -p "$CACHE/deb-$KVER"
+	# shellcheck disable=SC2046  # one word per package
+	( cd "$CACHE/deb-$KVER" && aptp apt-get download $(pkgs_of "$KVER") >download.log 2>&1 ) \
+		|| { tail -5 "$CACHE/deb-$KVER/download.log" >&2; die "apt-get download of $KVER failed"; }
+	touch "$CACHE/deb-$KVER/.complete"
+fi
+ABI=$(abi_of "$KVER")
+KREL=$ABI-amd64
+DEBS=$CACHE/deb-$KVER
+TREE=$CACHE/root-$KVER
+SRC=$TREE/linux-source-$SERIES
+KDIR=$TREE/usr/src/linux-headers-$KREL
+KB=$TREE/usr/lib/linux-kbuild-$ABI
+
+# ------------------------------------------------------------ unpack + kbuild tools
+# Debian's objtool and modpost need a newer glibc than the host's: both are
+# built from linux-source and replace the prebuilt ones in the cached tree.
+if [ ! -f "$TREE/.complete" ]; then
+	step "unpacking packages and the needed parts of linux-source-$SERIES"
+	rm -rf "$TREE" && mkdir -p "$TREE"
+	for d in "$DEBS"/*.deb; do dpkg -x "$d" "$TREE" & done
+	wait || die "dpkg -x failed"
+	[ -f "$KDIR/Makefile" ] || die "unpacked tree incomplete: no $KDIR/Makefile"
+	sed -i -e "s#^KBUILD_OUTPUT=/usr/src/#KBUILD_OUTPUT=$TREE/usr/src/#" \
+		-e "s#^include /usr/src/#include $TREE/usr/src/#" "$KDIR/Makefile"
+	tar -xJf "$TREE/usr/src/linux-source-$SERIES.tar.xz" -C "$TREE" \
+		"linux-source-$SERIES/drivers/net/netdevsim" "linux-source-$SERIES/tools" \
+		"linux-source-$SERIES/scripts/mod" "linux-source-$SERIES/scripts/include" \
+		|| die "extracting linux-source-$SERIES"
+	rm -f "$TREE/usr/src/linux-source-$SERIES.tar.xz"
+
+	step "building objtool and modpost from linux-source-$SERIES"
+	mkdir -p "$TREE/objtool"
+	make -s -C "$SRC/tools/objtool" O="$TREE/objtool" -j"$(nproc)" >"$TREE/objtool.log" 2>&1 \
+		|| { tail -20 "$TREE/objtool.log" >&2; die "objtool build failed (libelf-dev installed?)"; }
+	# modpost: headers its sources include by "../../include/...", the
+	# devicetable offsets generated by kbuild, elfconfig.h by mk_elfconfig
+	MB=$TREE/modpost
+	mkdir -p "$MB/scripts/mod" "$MB/tmp"
+	ln -sfn "$TREE/usr/src/linux-headers-$ABI-common/include" "$MB/include"
+	cp "$SRC"/scripts/mod/*.[ch] "$MB/scripts/mod/"
+	cp "$SRC/scripts/mod/devicetable-offsets.c" "$MB/tmp/" && echo 'obj-m :=' >"$MB/tmp/Kbuild"
+	make -C "$KDIR" M="$MB/tmp" CC=gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT= \
+		devicetable-offsets.s >"$TREE/modpost.log" 2>&1 || { tail -20 "$TREE/modpost.log" >&2; die "devicetable offsets"; }
+	M=$MB/scripts/mod
+	{
+		echo "#ifndef __DEVICETABLE_OFFSETS_H__"
+		echo "#define __DEVICETABLE_OFFSETS_H__"
+		sed -ne 's:^[[:space:]]*\.ascii[[:space:]]*"\(.*\)".*:\1:; /^->/{s:->#\(.*\):/* \1 */:; s:^->\([^ ]*\) [\$#]*\([^ ]*\) \(.*\):#define \1 \2 /* \3 */:; s:->::; p;}' \
+			<"$MB/tmp/devicetable-offsets.s"
+		echo "#endif"
+	} >"$M/devicetable-offsets.h"
+	if ! { gcc -O2 -o "$M/mk_elfconfig" "$M/mk_elfconfig.c" &&
+	       gcc -c -o "$M/empty.o" "$M/empty.c" &&
+	       "$M/mk_elfconfig" <"$M/empty.o" >"$M/elfconfig.h" &&
+	       gcc -O2 -I"$M" -I"$SRC/scripts/include" -o "$M/modpost" "$M/modpost.c" \
+			"$M/file2alias.c" "$M/sumversion.c" "$M/symsearch.c"; } >>"$TREE/modpost.log" 2>&1; then
+		tail -20 "$TREE/modpost.log" >&2; die "modpost build failed"
+	fi
+	if ! { cp "$M/modpost" "$KB/scripts/mod/modpost.real-lsb-64" &&
+	       cp "$TREE/objtool/objtool" "$KB/tools/objtool/objtool.real-x86"; }; then
+		die "installing objtool/modpost into $KB"
+	fi
+	touch "$TREE/.complete"
+fi
+VMLINUZ=$TREE/usr/lib/modules/$KREL/vmlinuz.unsigned
+if [ ! -f "$VMLINUZ" ] || [ ! -d "$KDIR" ]; then
+	die "unpacked tree incomplete: $TREE (remove it to redo)"
+fi
+
+# ------------------------------------------------------------ netdevsim
+PATCH=$ROOT/tests/vm/netdevsim/devmem-7.3.patch
+KEY=$(sha256sum "$PATCH" | cut -c1-16)
+MOD=$CACHE/netdevsim-$KREL-$KEY.ko
+if [ ! -f "$MOD" ]; then
+	step "building extended netdevsim for $KREL (patch $KEY)"
+	rm -rf "$W/netdevsim" && mkdir -p "$W" && cp -r "$SRC/drivers/net/netdevsim" "$W/netdevsim"
+	( cd "$W/netdevsim" && patch -p1 -s <"$PATCH" ) || die "devmem-7.3.patch does not apply to $KVER"
+	# the kernel was built by gcc-14: drop the flags gcc-12 lacks
+	make -C "$KDIR" M="$ROOT/$W/netdevsim" CC=gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT= \
+		CONFIG_DEBUG_INFO_BTF_MODULES= -j"$(nproc)" modules >"$W/netdevsim.log" 2>&1 \
+		|| { tail -30 "$W/netdevsim.log" >&2; die "netdevsim build failed (log: $W/netdevsim.log)"; }
+	cp "$W/netdevsim/netdevsim.ko" "$MOD.tmp" && mv "$MOD.tmp" "$MOD"
+fi
+exec 9>&-
+
+# ------------------------------------------------------------ static binaries
+step "building static ncdevmem and guest programs"
+mkdir -p "$W"
+STATUS=$W/build-status
+: >"$STATUS"
+STATIC_LIBS="$(pkg-config --static --libs libnl-3.0 libnl-genl-3.0 liburing) -ldl -lm -pthread"
+if ! CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B=$SB LDLIBS="$STATIC_LIBS" \
+	"$SB/ncdevmem" >"$W/static-ncdevmem.log" 2>&1; then
+	echo "ncdevmem static build failed: $(grep -m1 -E 'error|undefined|No rule' "$W/static-ncdevmem.log")" >>"$STATUS"
+fi
+GCC_GUEST="gcc -O2 -g -static -std=gnu11 -Wall -D_GNU_SOURCE -I."
+$GCC_GUEST -o "$W/vm_testbed" tests/vm/guest/vm_testbed.c >"$W/vm_testbed.log" 2>&1 \
+	|| { cat "$W/vm_testbed.log" >&2; die "vm_testbed does not build"; }
+sed 's/^/check-vm73: not built: /' "$STATUS"
+
+# ------------------------------------------------------------ initramfs
+step "building initramfs"
+IR=$W/initramfs
+rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
+cp "$BUSYBOX" "$IR/bin/busybox"
+cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
+cp "$W/vm_testbed" "$IR/bin/"
+[ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
+[ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
+cp "$STATUS" "$IR/build-status"
+cp "$MOD" "$IR/lib/netdevsim.ko"
+xz -dc "$(find "$TREE/usr/lib/modules/$KREL" -name 'psample.ko.xz')" >"$IR/lib/psample.ko" || die "psample.ko"
+( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
+
+# ------------------------------------------------------------ boot
+step "booting $KREL under qemu TCG (timeout ${TIMEOUT}s)"
+LOG=$W/console.log
+timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$VMLINUZ" -initrd "$W/initramfs.cpio" \
+	-append "console=ttyS0 quiet panic=-1 oops=panic hugepages=8" </dev/null 2>&1 | tr -d '\r' |
+	sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$LOG" |
+	grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
+QRC=${PIPESTATUS[0]}
+step "guest finished (qemu rc=$QRC)"
+
+# ------------------------------------------------------------ verdict
+pass=0 failn=0
+for c in $EXPECTED; do
+	if grep -qx "PASS $c" "$LOG"; then
+		pass=$((pass + 1))
+	elif grep -q "^FAIL $c:" "$LOG"; then
+		failn=$((failn + 1))
+	else
+		failn=$((failn + 1)); echo "FAIL $c: no result on the console"
+	fi
+done
+exp=" $(echo "$EXPECTED" | tr '\n' ' ') "
+extra=$(grep "^FAIL " "$LOG" | cut -d: -f1 | cut -d' ' -f2 | while read -r c; do
+	case "$exp" in *" $c "*) ;; *) echo "$c";; esac; done | wc -l)
+failn=$((failn + extra))
+if ! grep -qx "VM-DONE" "$LOG"; then
+	failn=$((failn + 1))
+	if [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
+		echo "FAIL vm-done: VM timed out after ${TIMEOUT}s (console: $LOG)"
+	else
+		echo "FAIL vm-done: guest never printed VM-DONE (qemu rc=$QRC, console: $LOG)"
+		tail -n 20 "$LOG" | sed 's/^/    | /'
+	fi
+fi
+step "done"
+echo "$pass passed, $failn failed"
+[ $failn -eq 0 ]
