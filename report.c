@@ -62,7 +62,8 @@ const char *ncd_verdict_result(const struct ncd_verdict *v, int pattern_on)
 {
 	if (!pattern_on)
 		return "off";
-	return v->bad ? "failed" : "ok";
+	/* nothing checked is nothing proven: asked to validate, that fails */
+	return v->bad || !v->checked ? "failed" : "ok";
 }
 
 static void process_cpu(double *user, double *sys)
@@ -247,6 +248,10 @@ static void text_verdict(FILE *t, const char *id, const struct ncd_verdict *v,
 {
 	if (!pattern_on)
 		return;
+	if (!v->checked) {
+		fprintf(t, "[%5s] validation: FAILED, no payload received (0 bytes checked)\n", id);
+		return;
+	}
 	if (!v->bad) {
 		fprintf(t, "[%5s] validation: ok, %llu bytes checked\n", id,
 			(unsigned long long)v->checked);
@@ -255,6 +260,23 @@ static void text_verdict(FILE *t, const char *id, const struct ncd_verdict *v,
 	fprintf(t, "[%5s] validation: FAILED, %llu of %llu bytes wrong; first at stream offset %llu: expected 0x%02x, got 0x%02x\n",
 		id, (unsigned long long)v->bad, (unsigned long long)v->checked,
 		(unsigned long long)v->first_off, v->expected, v->actual);
+}
+
+static void text_conns(FILE *t, const struct ncd_conn_counts *c)
+{
+	if (!c || !(c->empty || c->silent || c->refused || c->rejected))
+		return;	/* nothing but flows: nothing to say */
+	fprintf(t, "connections: %llu flow%s, %llu empty (closed without data), %llu silent, %llu refused (beyond -P), %llu rejected (not the -c address)\n",
+		c->flows, c->flows == 1 ? "" : "s", c->empty, c->silent,
+		c->refused, c->rejected);
+}
+
+static void json_conns(FILE *f, const struct ncd_conn_counts *c)
+{
+	if (!c)
+		return;
+	fprintf(f, "\"connections\":{\"flows\":%llu,\"empty\":%llu,\"silent\":%llu,\"refused\":%llu,\"rejected\":%llu},",
+		c->flows, c->empty, c->silent, c->refused, c->rejected);
 }
 
 static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
@@ -283,6 +305,7 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 	if (r->nflows > 1)
 		text_line(r, "SUM", 0, secs, total);
 	text_verdict(t, r->nflows > 1 ? "SUM" : "1", all, pattern_on);
+	text_conns(t, r->conns);
 	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
 		r->role, ncd_mode_name(r->o->mode),
 		ncd_mem_kind_name(r->o->mem), (unsigned long long)total, secs,
@@ -365,7 +388,9 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 	fprintf(f, "],\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
 		secs, (unsigned long long)total, ncd_gbps(total, secs) * 1e9);
 	json_verdict(f, all, pattern_on);
-	fprintf(f, "},\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
+	fputs("},", f);
+	json_conns(f, r->conns);
+	fprintf(f, "\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
 		"\"cpu_utilization_percent\":{\"user\":%.2f,\"system\":%.2f},"
 		"\"cpu_seconds_per_gb\":%.4f,\"max_rss_kb\":%ld,"
 		"\"interrupted_by_signal\":%d,"
@@ -411,8 +436,8 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 		if (f->error[0])
 			rc = NCD_EXIT_FAIL;
 	}
-	if (all.bad)
-		rc = NCD_EXIT_FAIL;
+	if (all.bad || (pattern_on && !all.checked))
+		rc = NCD_EXIT_FAIL;	/* wrong bytes, or none to check */
 	if (interrupted)	/* like a shell: the run did not finish */
 		rc = 128 + interrupted;
 	if (json_out) {

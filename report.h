@@ -27,6 +27,15 @@ struct ncd_flow_stats {
 	char error[240];		/* first error, "" if none */
 };
 
+/* A server's connections by what became of them (accept.c). */
+struct ncd_conn_counts {
+	unsigned long long flows;	/* became a flow */
+	unsigned long long empty;	/* closed before sending a byte */
+	unsigned long long silent;	/* sent nothing for too long, or pushed out */
+	unsigned long long refused;	/* beyond -P, or after the connect window */
+	unsigned long long rejected;	/* not from the -c address */
+};
+
 struct ncd_report {
 	const struct ncd_opts *o;
 	const char *role;		/* "receiver" or "sender" */
@@ -39,6 +48,7 @@ struct ncd_report {
 	FILE *json_iv_f;		/* intervals collected for -J */
 	unsigned int nintervals;
 	double ru_user0, ru_sys0;	/* process CPU at start */
+	const struct ncd_conn_counts *conns;	/* server: reported; else NULL */
 };
 
 

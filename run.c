@@ -180,6 +180,16 @@ static void on_stop(void *arg)
 	notify_main(r);
 }
 
+/* Flows @first.. got no thread: each is a failure, never an empty pass. */
+static void fail_unstarted(struct ncd_run *r, unsigned int first)
+{
+	fprintf(stderr, "ncdevmem: cannot start flow %u: too many threads? lower -P\n",
+		first + 1);
+	for (unsigned int i = first; i < r->nflows; i++)
+		ncd_flow_record(&r->flows[i], "not started: no thread for it");
+	ncd_run_stop(r);
+}
+
 int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 {
 	pthread_t tids[NCD_MAX_FLOWS];
@@ -195,9 +205,7 @@ int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 	ncd_stop_notify(on_stop, r);
 	for (i = 0; i < r->nflows; i++, started++) {
 		if (pthread_create(&tids[i], NULL, flow_main, &r->flows[i])) {
-			fprintf(stderr, "ncdevmem: cannot start flow %u: too many threads? lower -P\n",
-				i + 1);
-			ncd_run_stop(r);
+			fail_unstarted(r, i);
 			break;
 		}
 	}

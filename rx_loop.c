@@ -93,7 +93,10 @@ static void rx_report_end(struct ncd_rx *x, int n)
 
 	if (x->failed)
 		return;	/* already recorded */
-	if (n < 0 && !stop && !x->path_reports)
+	if (n == -EAGAIN && !stop)
+		ncd_flow_error(f, "no data for %g s after %llu bytes: the peer went silent (--idle-timeout)",
+			       x->idle_s, (unsigned long long)x->total);
+	else if (n < 0 && !stop && !x->path_reports)
 		ncd_flow_error(f, "receive failed: %s", strerror(-n));
 	else if (n < 0 && !stop)	/* devmem/zcrx said why */
 		ncd_flow_record(f, "receive failed: %s", strerror(-n));

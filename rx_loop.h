@@ -19,6 +19,7 @@ struct ncd_rx {
 	int fd;				/* the flow's socket: is data queued? */
 	int path_reports;		/* the source prints its own errors */
 	uint64_t limit;			/* stop after this many bytes, 0 = none */
+	double idle_s;			/* receives time out after this (EAGAIN) */
 	int write_payload;		/* netcat: completed batches to write_out */
 	/* netcat output of a completed batch */
 	int (*write_out)(void *ctx, const struct ncd_frag *fr, unsigned int n);

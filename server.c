@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
+#include "accept.h"
 #include "copy_path.h"
 #include "devmem_path.h"
 #include "modes.h"
@@ -32,6 +34,7 @@ struct server {
 	struct ncd_rx_path path;
 	void *out_buf;		/* netcat output bounce, provider without CPU map */
 	int write_payload;	/* no pattern, no --discard: payload to stdout */
+	struct ncd_acceptor acc;
 };
 /* netcat behaviour: payload to stdout, through copy_out when needed. */
 static int write_out(struct server *s, const struct ncd_frag *fr, unsigned int n)
@@ -72,6 +75,7 @@ static void run_source(struct ncd_flow *f, struct server *s, int fd)
 	struct ncd_rx x = { .f = f, .src = &src, .fd = fd,
 			    .path_reports = ops->reports_errors,
 			    .limit = f->run->o->bytes,
+			    .idle_s = f->run->o->idle_timeout_s,
 			    .write_payload = s->write_payload,
 			    .write_out = server_write_out, .ctx = s };
 	const char *why = "validation queue";
@@ -95,17 +99,29 @@ static void run_source(struct ncd_flow *f, struct server *s, int fd)
 		ncd_flow_record(f, "giving tokens back at the end failed");
 }
 
+/* A receive that gets nothing for --idle-timeout fails with EAGAIN. */
+static void set_idle_timeout(int fd, double secs)
+{
+	struct timeval tv = { .tv_sec = (time_t)secs,
+			      .tv_usec = (long)((secs - (time_t)secs) * 1e6) };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 static void server_flow(struct ncd_flow *f)
 {
 	struct ncd_run *r = f->run;
+	struct server *s = r->ctx;
+	const char *why;
 	int fd;
 
-	fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	fd = ncd_accept_take(&s->acc, f->idx, &why);
 	if (fd < 0) {
-		if (!atomic_load(&r->stop))
-			ncd_flow_error(f, "accept failed: %s", strerror(errno));
+		if (why[0])
+			ncd_flow_error(f, "%s", why);
 		return;
 	}
+	set_idle_timeout(fd, r->o->idle_timeout_s);
 	ncd_flow_begin(f, fd);
 	run_source(f, r->ctx, fd);
 	atomic_store(&r->fds[f->idx], -1);
@@ -141,6 +157,43 @@ static int server_setup(struct server *s, const struct ncd_opts *o)
 	return s->path.ops->setup(&s->path);
 }
 
+/* Who may connect, how many, and for how long the server waits. */
+static int accept_cfg(struct ncd_accept_cfg *c, const struct ncd_opts *o)
+{
+	struct sockaddr_in6 sa;
+
+	*c = (struct ncd_accept_cfg){ .flows = o->flows,
+				      .need_data = o->pat.kind != NCD_PAT_NONE,
+				      .window_s = o->connect_timeout_s,
+				      .no_peer_s = o->time_s,
+				      .idle_s = o->idle_timeout_s };
+	if (!o->client)
+		return 0;
+	if (ncd_resolve(o->client, 0, &sa))
+		return -1;
+	c->filter_peer = 1;
+	c->peer = sa.sin6_addr;
+	return 0;
+}
+
+static int server_listen(struct ncd_run *r, struct server *s,
+			 const struct ncd_opts *o)
+{
+	struct ncd_accept_cfg c;
+
+	if (accept_cfg(&c, o))
+		return -1;
+	/* a deep backlog: the acceptor sorts connections out, the kernel
+	 * should not drop the real ones while strangers fill the queue */
+	r->listen_fd = ncd_listen(o->server, o->port, 512);
+	if (r->listen_fd < 0)
+		return -1;
+	if (ncd_accept_start(&s->acc, &c, r->listen_fd, &r->stop))
+		return -1;
+	r->rep.conns = &s->acc.counts;
+	return 0;
+}
+
 static void server_teardown(struct server *s)
 {
 	if (s->path.ops)
@@ -166,16 +219,19 @@ int ncd_server_main(const struct ncd_opts *o)
 		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
 		goto out_teardown;
 	}
-	r->listen_fd = ncd_listen(o->server, o->port, o->flows);
-	if (r->listen_fd < 0)
-		goto out_teardown;
+	if (server_listen(r, &s, o))
+		goto out_close;
 	if (!o->json)
 		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s)\n",
 			o->port, ncd_mode_name(o->mode),
 			ncd_mem_kind_name(o->mem), o->flows, o->flows > 1 ? "s" : "");
 	sig = ncd_run_flows(r, server_flow);
+	ncd_accept_finish(&s.acc);
 	rc = ncd_report_finish(&r->rep, o->json ? stdout : NULL, sig);
-	close(r->listen_fd);
+out_close:
+	ncd_accept_finish(&s.acc);
+	if (r->listen_fd >= 0)
+		close(r->listen_fd);
 out_teardown:
 	server_teardown(&s);
 out:
