@@ -11,8 +11,9 @@
 #include "opts.h"
 #include "report.h"
 #include "version.h"
+#include "datapath.h"
 
-#define NCD_BLKSIZE	(256 << 10)	/* bytes per send (NCD_TX_CHUNK) */
+#define NCD_BLKSIZE	NCD_TX_CHUNK	/* bytes per send */
 
 double ncd_gbps(uint64_t bytes, double seconds)
 {
