@@ -192,8 +192,7 @@ static void client_flow(struct ncd_flow *f)
 		ops->close(&c->path, &fl);
 	}
 	drain(f, fd);
-	atomic_store(&f->run->fds[f->idx], -1);
-	close(fd);
+	ncd_flow_close(f, fd);
 }
 
 static int client_setup(struct client *c, const struct ncd_opts *o)

@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "modes.h"
 #include "nic.h"
@@ -28,6 +29,30 @@ static int own_std_fds(void)
 		if (open("/dev/null", O_RDWR) != fd)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * --logfile: stderr (reports, messages, and -J) appends to FILE from here
+ * on, block-buffered like iperf3's; --forceflush flushes every interval.
+ */
+static int open_logfile(const struct ncd_opts *o)
+{
+	int fd;
+
+	if (!o->logfile)
+		return 0;
+	fd = open(o->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "ncdevmem: cannot open --logfile %s: %s\n",
+			o->logfile, strerror(errno));
+		return -1;
+	}
+	if (fd != STDERR_FILENO) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
 	return 0;
 }
 
@@ -61,6 +86,8 @@ int main(int argc, char **argv)
 	ret = ncd_opts_parse(&o, argc, argv, stderr);
 	if (ret)
 		return ret < 0 ? NCD_EXIT_OK : ret;
+	if (open_logfile(&o))
+		return NCD_EXIT_FAIL;
 	if (o.ifname && !if_nametoindex(o.ifname)) {
 		fprintf(stderr, "ncdevmem: no network interface '%s' here: check -f (ip link lists them)\n",
 			o.ifname);

@@ -14,7 +14,8 @@ enum {
 	OPT_TIME = 256, OPT_BYTES, OPT_MEM, OPT_SEED, OPT_PERIOD, OPT_VALIDATE,
 	OPT_MODE, OPT_COPY, OPT_DEVMEM, OPT_ZCRX, OPT_GPU, OPT_CHECK,
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
-	OPT_IDLE_TIMEOUT, OPT_RESTORE,
+	OPT_IDLE_TIMEOUT, OPT_RESTORE, OPT_JSON_STREAM, OPT_LOGFILE,
+	OPT_FORCEFLUSH,
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +54,9 @@ static const struct option long_opts[] = {
 	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
 	{ "idle-timeout",	required_argument,	NULL, OPT_IDLE_TIMEOUT },
 	{ "restore",		no_argument,		NULL, OPT_RESTORE },
+	{ "json-stream",	no_argument,		NULL, OPT_JSON_STREAM },
+	{ "logfile",		required_argument,	NULL, OPT_LOGFILE },
+	{ "forceflush",		no_argument,		NULL, OPT_FORCEFLUSH },
 	{ "verbose",		no_argument,		NULL, 'd' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -115,6 +119,10 @@ void ncd_opts_usage(FILE *f)
 "      --idle-timeout SEC  give up when a connection makes no progress for SEC\n"
 "                          (default 60, 0 = never)\n"
 "  -J, --json              one JSON document on stdout (iperf3-like)\n"
+"      --json-stream       JSON events on stdout as they happen, one a line\n"
+"                          (start, interval, end; like iperf3 --json-stream)\n"
+"      --logfile FILE      append reports and messages (and -J) to FILE\n"
+"      --forceflush        flush the reports after every interval\n"
 "      --check             print devmem readiness for -f IFNAME\n"
 "      --restore           put back the NIC settings of -f IFNAME that a run\n"
 "                          killed mid-way left changed (its journal)\n"
@@ -228,6 +236,9 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	case 'L': o->fail_linear = 1; break;
 	case 'n': o->no_nic_config = 1; break;
 	case 'J': o->json = 1; break;
+	case OPT_JSON_STREAM: o->json = o->json_stream = 1; break;
+	case OPT_LOGFILE: o->logfile = optarg; break;
+	case OPT_FORCEFLUSH: o->forceflush = 1; break;
 	case 'd': o->verbose++; break;
 	case 'p':
 		NUM("port", 65535, 0, o->port);
@@ -372,7 +383,8 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 		BAD("--period %llu is smaller than --buf-size %llu: misplaced data would go unnoticed",
 		    (unsigned long long)o->pat.period,
 		    (unsigned long long)o->dmabuf_size);
-	if (o->json && o->listen && o->pat.kind == NCD_PAT_NONE && !o->discard)
+	if (o->json && !o->logfile && o->listen && o->pat.kind == NCD_PAT_NONE &&
+	    !o->discard)
 		BAD("-J prints JSON on stdout, where received payload would go: add --validate, -v N or --discard");
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard && o->listen)
 		BAD("%u flows without a pattern: add --validate, -v N or --discard",

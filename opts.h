@@ -49,7 +49,10 @@ struct ncd_opts {
 	double interval_s;	/* -i, 0 = no interval lines */
 	double connect_timeout_s;	/* --connect-timeout, 0 = forever */
 	double idle_timeout_s;	/* --idle-timeout: no progress for this long, 0 = forever */
-	int json;		/* -J */
+	int json;		/* -J (or --json-stream) */
+	int json_stream;	/* --json-stream: one JSON event per line */
+	const char *logfile;	/* --logfile: reports (and -J) go there */
+	int forceflush;		/* --forceflush: flush after every interval */
 	int discard;		/* --discard: server drops payload without a pattern */
 	int64_t corrupt_at;	/* --corrupt-at: client flips this stream byte (tests) */
 	int verbose;

@@ -10,6 +10,10 @@
 #include "mem.h"
 #include "opts.h"
 #include "report.h"
+#include "version.h"
+#include "datapath.h"
+
+#define NCD_BLKSIZE	NCD_TX_CHUNK	/* bytes per send */
 
 double ncd_gbps(uint64_t bytes, double seconds)
 {
@@ -94,12 +98,15 @@ int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 	r->flows = flows;
 	r->nflows = nflows;
 	r->text = text;
+	/* with --logfile, stderr is the log file (main() put it there) */
+	r->json_f = o->logfile ? stderr : stdout;
+	r->wall_t0 = time(NULL);
 	r->last_bytes = calloc(nflows, sizeof(*r->last_bytes));
 	if (!r->last_bytes)
 		return -1;
 	/* intervals wait for the end of the document in an unlinked file, so
 	 * a long -J run holds no more memory than a short one */
-	if (o->json) {
+	if (o->json && !o->json_stream) {
 		r->json_iv_f = tmpfile();
 		if (!r->json_iv_f) {
 			fprintf(stderr, "ncdevmem: no temporary file for the -J intervals: %s: check TMPDIR\n",
@@ -115,6 +122,7 @@ void ncd_report_start(struct ncd_report *r)
 	if (r->t0)
 		return;
 	r->t0 = ncd_now();
+	r->wall_t0 = time(NULL);
 	process_cpu(&r->ru_user0, &r->ru_sys0);
 }
 
@@ -131,54 +139,195 @@ static const char *unit_bytes(double b, double *out)
 	return u[i];
 }
 
-static void text_line(struct ncd_report *r, const char *id, double a, double b,
+static int is_sender(const struct ncd_report *r)
+{
+	return !r->o->listen;
+}
+
+static void text_head(struct ncd_report *r, const char *id, double a, double b,
 		      uint64_t bytes)
 {
 	double v;
 	const char *u = unit_bytes(bytes, &v);
 
-	fprintf(r->text, "[%5s] %7.2f-%-7.2f sec %8.2f %-6s %8.3f Gbits/sec\n",
+	fprintf(r->text, "[%5s] %7.2f-%-7.2f sec %8.2f %-6s %8.3f Gbits/sec",
 		id, a, b, v, u, ncd_gbps(bytes, b - a));
 }
 
-static void json_stream(FILE *f, unsigned int id, double a, double b,
-			uint64_t bytes, int last)
+static void text_line(struct ncd_report *r, const char *id, double a, double b,
+		      uint64_t bytes)
 {
-	fprintf(f, "{\"id\":%u,\"start\":%.6f,\"end\":%.6f,\"seconds\":%.6f,"
-		"\"bytes\":%llu,\"bits_per_second\":%.1f}%s",
-		id, a, b, b - a, (unsigned long long)bytes,
-		ncd_gbps(bytes, b - a) * 1e9, last ? "" : ",");
+	text_head(r, id, a, b, bytes);
+	fputc('\n', r->text);
+}
+
+/* The same line with the sender's TCP columns: retransmits in the
+ * interval, congestion window, RTT (and its variance). */
+static void text_line_tcp(struct ncd_report *r, const char *id, double a,
+			  double b, uint64_t bytes, uint32_t retr,
+			  const struct ncd_tcp_stats *t)
+{
+	double cw;
+	const char *cu = unit_bytes(t->now.snd_cwnd, &cw);
+
+	text_head(r, id, a, b, bytes);
+	fprintf(r->text, " %5u retr  cwnd %.2f %s  rtt %u us (var %u)\n",
+		retr, cw, cu, t->now.rtt, t->now.rttvar);
+}
+
+void ncd_report_tcp(struct ncd_flow_stats *f, const struct ncd_tcp_sample *s)
+{
+	struct ncd_tcp_stats *t = &f->tcp;
+
+	t->now = *s;
+	if (s->snd_cwnd > t->max_snd_cwnd)
+		t->max_snd_cwnd = s->snd_cwnd;
+	if (s->rtt) {
+		if (s->rtt > t->max_rtt)
+			t->max_rtt = s->rtt;
+		if (!t->min_rtt || s->rtt < t->min_rtt)
+			t->min_rtt = s->rtt;
+		t->rtt_sum += s->rtt;
+		t->rtt_n++;
+	}
+	t->have = 1;
+}
+
+/* "start":..,"end":..,"seconds":..,"bytes":..,"bits_per_second":.. */
+static void json_span(FILE *f, double a, double b, uint64_t bytes)
+{
+	fprintf(f, "\"start\":%.6f,\"end\":%.6f,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f",
+		a, b, b - a, (unsigned long long)bytes,
+		ncd_gbps(bytes, b - a) * 1e9);
+}
+
+static void json_iv_stream(struct ncd_report *r, FILE *f, unsigned int i,
+			   double a, double b, uint64_t bytes, uint32_t retr)
+{
+	const struct ncd_flow_stats *fl = &r->flows[i];
+	const struct ncd_tcp_stats *t = &fl->tcp;
+
+	fprintf(f, "{\"id\":%u,\"socket\":%d,", i + 1, fl->socket);
+	json_span(f, a, b, bytes);
+	if (is_sender(r) && t->have)
+		fprintf(f, ",\"retransmits\":%u,\"snd_cwnd\":%u,\"rtt\":%u,\"rttvar\":%u,"
+			"\"pacing_bits_per_second\":%llu,\"delivery_bits_per_second\":%llu",
+			retr, t->now.snd_cwnd, t->now.rtt, t->now.rttvar,
+			(unsigned long long)t->now.pacing_rate * 8,
+			(unsigned long long)t->now.delivery_rate * 8);
+	fprintf(f, ",\"omitted\":false,\"sender\":%s}", is_sender(r) ? "true" : "false");
+}
+
+/* {"streams":[...],"sum":{...}} of the interval a..b */
+static void json_interval(struct ncd_report *r, FILE *f, double a, double b,
+			  const uint64_t *d, const uint32_t *retr)
+{
+	uint64_t sum = 0;
+	uint32_t rsum = 0;
+	int have = 0;
+
+	fputs("{\"streams\":[", f);
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		if (i)
+			fputc(',', f);
+		json_iv_stream(r, f, i, a, b, d[i], retr[i]);
+		sum += d[i];
+		rsum += retr[i];
+		have |= r->flows[i].tcp.have;
+	}
+	fputs("],\"sum\":{", f);
+	json_span(f, a, b, sum);
+	if (is_sender(r) && have)
+		fprintf(f, ",\"retransmits\":%u", rsum);
+	fprintf(f, ",\"omitted\":false,\"sender\":%s}}", is_sender(r) ? "true" : "false");
+}
+
+static void json_start(struct ncd_report *r, FILE *f);
+
+/* --json-stream: one event a line, flushed, so a reader sees it now */
+static void stream_event(struct ncd_report *r, const char *event)
+{
+	fprintf(r->json_f, "{\"event\":\"%s\",\"data\":", event);
+}
+
+static void stream_event_end(struct ncd_report *r)
+{
+	fputs("}\n", r->json_f);
+	fflush(r->json_f);
+}
+
+static void stream_start(struct ncd_report *r)
+{
+	if (!r->o->json_stream || r->stream_started)
+		return;
+	r->stream_started = 1;
+	stream_event(r, "start");
+	json_start(r, r->json_f);
+	stream_event_end(r);
+}
+
+void ncd_report_poll(struct ncd_report *r)
+{
+	for (unsigned int i = 0; i < r->nflows; i++)
+		if (!atomic_load(&r->flows[i].started))
+			return;
+	stream_start(r);
 }
 
 void ncd_report_interval(struct ncd_report *r)
 {
 	double now = ncd_now() - r->t0, a = r->last_t;
-	uint64_t sum = 0;
+	uint64_t d[NCD_MAX_FLOWS] = { 0 }, sum = 0;
+	uint32_t retr[NCD_MAX_FLOWS] = { 0 }, rsum = 0;
+	int have = 0;
 	char id[12];
 
-	if (!r->t0 || now <= a)
+	if (!r->t0 || now <= a || r->nflows > NCD_MAX_FLOWS)
 		return;
-	if (r->json_iv_f)
-		fprintf(r->json_iv_f, "%s{\"streams\":[", r->nintervals ? "," : "");
 	for (unsigned int i = 0; i < r->nflows; i++) {
+		struct ncd_tcp_stats *t = &r->flows[i].tcp;
 		uint64_t b = atomic_load(&r->flows[i].bytes);
-		uint64_t d = b - r->last_bytes[i];
 
+		d[i] = b - r->last_bytes[i];
 		r->last_bytes[i] = b;
-		sum += d;
-		if (r->json_iv_f)
-			json_stream(r->json_iv_f, i + 1, a, now, d, i + 1 == r->nflows);
-		else if (r->nflows > 1) {
-			snprintf(id, sizeof(id), "%u", i + 1);
-			text_line(r, id, a, now, d);
+		sum += d[i];
+		if (t->have) {
+			retr[i] = t->now.total_retrans - t->retrans_iv;
+			t->retrans_iv = t->now.total_retrans;
+			rsum += retr[i];
+			have = 1;
 		}
 	}
 	if (r->json_iv_f) {
-		fputs("],\"sum\":", r->json_iv_f);
-		json_stream(r->json_iv_f, 0, a, now, sum, 1);
-		fputs("}", r->json_iv_f);
+		if (r->nintervals)
+			fputc(',', r->json_iv_f);
+		json_interval(r, r->json_iv_f, a, now, d, retr);
+	} else if (r->o->json_stream) {
+		stream_start(r);
+		stream_event(r, "interval");
+		json_interval(r, r->json_f, a, now, d, retr);
+		stream_event_end(r);
 	} else {
-		text_line(r, r->nflows > 1 ? "SUM" : "1", a, now, sum);
+		for (unsigned int i = 0; r->nflows > 1 && i < r->nflows; i++) {
+			snprintf(id, sizeof(id), "%u", i + 1);
+			if (is_sender(r) && r->flows[i].tcp.have)
+				text_line_tcp(r, id, a, now, d[i], retr[i],
+					      &r->flows[i].tcp);
+			else
+				text_line(r, id, a, now, d[i]);
+		}
+		if (r->nflows == 1 && is_sender(r) && have)
+			text_line_tcp(r, "1", a, now, sum, rsum, &r->flows[0].tcp);
+		else if (r->nflows > 1 && is_sender(r) && have) {
+			text_head(r, "SUM", a, now, sum);
+			fprintf(r->text, " %5u retr\n", rsum);
+		} else
+			text_line(r, r->nflows > 1 ? "SUM" : "1", a, now, sum);
+	}
+	if (r->o->forceflush) {
+		fflush(r->text);
+		if (r->o->json)
+			fflush(r->json_f);
 	}
 	r->nintervals++;
 	r->last_t = now;
@@ -243,6 +392,18 @@ static void json_counters(FILE *f, const struct ncd_counters *cs)
 	fputs(open ? "}}" : "}", f);
 }
 
+/* "[id] tcp: retransmits 3, cwnd max 1.50 MBytes, rtt min/mean/max ..." */
+static void text_tcp(FILE *t, const char *id, const struct ncd_tcp_stats *s)
+{
+	double cw;
+	const char *cu = unit_bytes(s->max_snd_cwnd, &cw);
+
+	fprintf(t, "[%5s] tcp: retransmits %u, cwnd max %.2f %s, rtt min/mean/max %u/%u/%u us, pacing %.3f Gbits/sec, delivery %.3f Gbits/sec\n",
+		id, s->now.total_retrans, cw, cu, s->min_rtt,
+		s->rtt_n ? (unsigned int)(s->rtt_sum / s->rtt_n) : 0, s->max_rtt,
+		s->now.pacing_rate * 8 / 1e9, s->now.delivery_rate * 8 / 1e9);
+}
+
 static void text_verdict(FILE *t, const char *id, const struct ncd_verdict *v,
 			 int pattern_on)
 {
@@ -295,6 +456,8 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		fprintf(t, "[%5s] cpu: user %.2f s, sys %.2f s%s%s\n", id,
 			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
 			f->error);
+		if (is_sender(r) && f->tcp.have)
+			text_tcp(t, id, &f->tcp);
 		text_counters(t, id, &f->counters);
 		if (f->counters.linear_bytes)
 			fprintf(t, "[%5s] %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR)\n",
@@ -335,69 +498,158 @@ static void copy_intervals(FILE *from, FILE *to)
 		fwrite(buf, 1, n, to);
 }
 
+static void json_str_or_null(FILE *f, const char *s)
+{
+	if (s)
+		ncd_json_escape(f, s);
+	else
+		fputs("null", f);
+}
+
+/* The start object: iperf3's keys (timestamp, connected, test_start, ...)
+ * and ncdevmem's own (role, mode, mem, flows, pattern, ...). */
 static void json_start(struct ncd_report *r, FILE *f)
 {
 	const struct ncd_opts *o = r->o;
 	struct utsname u;
+	struct tm tm;
+	char when[64];
+	int n = 0;
 	static const char *const pats[] = { "none", "offset", "upstream" };
 
 	uname(&u);
-	fprintf(f, "{\"start\":{\"tool\":\"ncdevmem\",\"role\":\"%s\",\"mode\":\"%s\",\"mem\":\"%s\","
+	gmtime_r(&r->wall_t0, &tm);
+	strftime(when, sizeof(when), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	fputs("{\"connected\":[", f);
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		const struct ncd_flow_stats *fl = &r->flows[i];
+
+		if (!atomic_load(&fl->started))
+			continue;
+		fprintf(f, "%s{\"socket\":%d,\"local_host\":", n++ ? "," : "",
+			fl->socket);
+		ncd_json_escape(f, fl->names.local_host);
+		fprintf(f, ",\"local_port\":%u,\"remote_host\":",
+			fl->names.local_port);
+		ncd_json_escape(f, fl->names.remote_host);
+		fprintf(f, ",\"remote_port\":%u,\"id\":%u}",
+			fl->names.remote_port, i + 1);
+	}
+	fputs("],\"version\":", f);
+	fprintf(f, "\"ncdevmem %s\",\"system_info\":", ncd_version());
+	{
+		char sys[5 * 65 + 8];
+
+		snprintf(sys, sizeof(sys), "%s %s %s %s %s", u.sysname,
+			 u.nodename, u.release, u.version, u.machine);
+		ncd_json_escape(f, sys);
+	}
+	fprintf(f, ",\"timestamp\":{\"time\":\"%s\",\"timesecs\":%lld}", when,
+		(long long)r->wall_t0);
+	if (is_sender(r)) {
+		fputs(",\"connecting_to\":{\"host\":", f);
+		json_str_or_null(f, o->server);
+		fprintf(f, ",\"port\":%u}", o->port);
+	}
+	fprintf(f, ",\"test_start\":{\"protocol\":\"TCP\",\"num_streams\":%u,\"blksize\":%u,"
+		"\"omit\":0,\"duration\":%g,\"bytes\":%llu,\"blocks\":0,\"reverse\":0,"
+		"\"bidir\":0,\"tos\":0,\"target_bitrate\":0,\"fqrate\":0,\"interval\":%g}",
+		r->nflows, o->tx_chunk && o->tx_chunk < NCD_BLKSIZE ? o->tx_chunk : NCD_BLKSIZE,
+		o->time_s, (unsigned long long)(o->bytes * r->nflows), o->interval_s);
+	fprintf(f, ",\"tool\":\"ncdevmem\",\"role\":\"%s\",\"mode\":\"%s\",\"mem\":\"%s\","
 		"\"flows\":%u,\"pattern\":\"%s\",\"seed\":%llu,\"period\":%llu,"
-		"\"host_validator\":\"%s\",\"timestamp\":%lld,\"kernel\":",
+		"\"host_validator\":\"%s\",\"kernel\":",
 		r->role, ncd_mode_name(o->mode), ncd_mem_kind_name(o->mem),
 		r->nflows, pats[o->pat.kind], (unsigned long long)o->pat.seed,
-		(unsigned long long)o->pat.period, ncd_pattern_isa(),
-		(long long)time(NULL));
+		(unsigned long long)o->pat.period, ncd_pattern_isa());
 	ncd_json_escape(f, u.release);
 	fputs(",\"interface\":", f);
-	if (o->ifname)
-		ncd_json_escape(f, o->ifname);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"port\":%u},\n\"intervals\":[", o->port);
-	if (r->json_iv_f)
-		copy_intervals(r->json_iv_f, f);
-	fputs("],\n", f);
+	json_str_or_null(f, o->ifname);
+	fprintf(f, ",\"port\":%u}", o->port);
+}
+
+/*
+ * One half of a flow or of the sum: "sender" or "receiver".  This host
+ * fills its own half; without the peer's report (no control channel) the
+ * other half mirrors this side's bytes and time and says so ("mirrored").
+ * TCP figures exist only on the sending host.
+ */
+static void json_half(struct ncd_report *r, FILE *f, int sender_half,
+		      int socket, double a, double b, uint64_t bytes,
+		      const struct ncd_tcp_stats *t, uint32_t retrans)
+{
+	int own = sender_half == is_sender(r);
+
+	fputc('{', f);
+	if (socket >= 0)
+		fprintf(f, "\"socket\":%d,", socket);
+	json_span(f, a, b, bytes);
+	if (own && sender_half && t && t->have)
+		fprintf(f, ",\"retransmits\":%u,\"max_snd_cwnd\":%u,\"max_rtt\":%u,"
+			"\"min_rtt\":%u,\"mean_rtt\":%u,\"pacing_bits_per_second\":%llu,"
+			"\"delivery_bits_per_second\":%llu",
+			t->now.total_retrans, t->max_snd_cwnd, t->max_rtt, t->min_rtt,
+			t->rtt_n ? (unsigned int)(t->rtt_sum / t->rtt_n) : 0,
+			(unsigned long long)t->now.pacing_rate * 8,
+			(unsigned long long)t->now.delivery_rate * 8);
+	else if (own && sender_half && !t && retrans != UINT32_MAX)
+		fprintf(f, ",\"retransmits\":%u", retrans);
+	fprintf(f, ",\"sender\":%s%s}", is_sender(r) ? "true" : "false",
+		own ? "" : ",\"mirrored\":true");
 }
 
 static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *all,
 		     uint64_t total, double secs, double cu, double cs,
 		     int pattern_on, int interrupted, int rc)
 {
-	fputs("\"end\":{\"streams\":[", f);
+	uint32_t retrans = 0;
+	int have = 0;
+
+	fputs("{\"streams\":[", f);
 	for (unsigned int i = 0; i < r->nflows; i++) {
 		struct ncd_flow_stats *fl = &r->flows[i];
+		uint64_t b = atomic_load(&fl->bytes);
 
-		fprintf(f, "%s{\"id\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,"
+		if (fl->tcp.have) {
+			retrans += fl->tcp.now.total_retrans;
+			have = 1;
+		}
+		fprintf(f, "%s{\"sender\":", i ? "," : "");
+		json_half(r, f, 1, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+		fputs(",\"receiver\":", f);
+		json_half(r, f, 0, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+		fprintf(f, ",\"id\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,"
 			"\"cpu_user_seconds\":%.3f,\"cpu_system_seconds\":%.3f,\"linear_bytes\":%llu,",
-			i ? "," : "", i + 1, flow_secs(fl),
-			(unsigned long long)atomic_load(&fl->bytes),
-			ncd_gbps(atomic_load(&fl->bytes), flow_secs(fl)) * 1e9,
+			i + 1, flow_secs(fl), (unsigned long long)b,
+			ncd_gbps(b, flow_secs(fl)) * 1e9,
 			fl->cpu_user, fl->cpu_sys,
 			fl->counters.linear_bytes);
 		json_verdict(f, &fl->verdict, pattern_on);
 		json_counters(f, &fl->counters);
 		fputs(",\"error\":", f);
-		if (fl->error[0])
-			ncd_json_escape(f, fl->error);
-		else
-			fputs("null", f);
+		json_str_or_null(f, fl->error[0] ? fl->error : NULL);
 		fputc('}', f);
 	}
-	fprintf(f, "],\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
+	fputs("],\"sum_sent\":", f);
+	json_half(r, f, 1, -1, 0, secs, total, NULL, have ? retrans : UINT32_MAX);
+	fputs(",\"sum_received\":", f);
+	json_half(r, f, 0, -1, 0, secs, total, NULL, 0);
+	fprintf(f, ",\"cpu_utilization_percent\":{\"host_total\":%.2f,\"host_user\":%.2f,"
+		"\"host_system\":%.2f,\"remote_total\":null,\"remote_user\":null,"
+		"\"remote_system\":null}",
+		secs > 0 ? 100 * (cu + cs) / secs : 0,
+		secs > 0 ? 100 * cu / secs : 0, secs > 0 ? 100 * cs / secs : 0);
+	fprintf(f, ",\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
 		secs, (unsigned long long)total, ncd_gbps(total, secs) * 1e9);
 	json_verdict(f, all, pattern_on);
 	fputs("},", f);
 	json_conns(f, r->conns);
 	fprintf(f, "\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
-		"\"cpu_utilization_percent\":{\"user\":%.2f,\"system\":%.2f},"
 		"\"cpu_seconds_per_gb\":%.4f,\"max_rss_kb\":%ld,"
-		"\"interrupted_by_signal\":%d,"
-		"\"result\":\"%s\",\"exit_code\":%d}}\n",
-		cu, cs, secs > 0 ? 100 * cu / secs : 0, secs > 0 ? 100 * cs / secs : 0,
-		total ? (cu + cs) / (total / 1e9) : 0.0, max_rss_kb(), interrupted,
-		rc ? "failed" : "ok", rc);
+		"\"peer_report\":false,\"interrupted_by_signal\":%d,"
+		"\"result\":\"%s\",\"exit_code\":%d}",
+		cu, cs, total ? (cu + cs) / (total / 1e9) : 0.0, max_rss_kb(),
+		interrupted, rc ? "failed" : "ok", rc);
 }
 
 /* A report that did not reach its reader is a failed run: a truncated JSON
@@ -440,10 +692,24 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 		rc = NCD_EXIT_FAIL;	/* wrong bytes, or none to check */
 	if (interrupted)	/* like a shell: the run did not finish */
 		rc = 128 + interrupted;
-	if (json_out) {
+	if (json_out == stdout)
+		json_out = r->json_f;	/* the --logfile, if any */
+	if (json_out && r->o->json_stream) {
+		stream_start(r);
+		stream_event(r, "end");
+		json_end(r, r->json_f, &all, total, secs, cu, cs, pattern_on,
+			 interrupted, rc);
+		stream_event_end(r);
+	} else if (json_out) {
+		fputs("{\"start\":", json_out);
 		json_start(r, json_out);
+		fputs(",\n\"intervals\":[", json_out);
+		if (r->json_iv_f)
+			copy_intervals(r->json_iv_f, json_out);
+		fputs("],\n\"end\":", json_out);
 		json_end(r, json_out, &all, total, secs, cu, cs, pattern_on,
 			 interrupted, rc);
+		fputs("}\n", json_out);
 	} else {
 		text_summary(r, &all, total, secs, cu, cs, pattern_on);
 	}

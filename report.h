@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Throughput and validation reporting: interval lines and a per-flow and
- * total summary on stderr, or with -J one iperf3-like JSON document
- * (start, intervals, end) on stdout and nothing else there.
+ * total summary on stderr, or with -J one JSON document that iperf3
+ * consumers read (start, intervals, end) on stdout and nothing else there;
+ * --json-stream writes the same parts as one event a line as they happen.
+ * --logfile sends both where stderr went (main() points stderr there).
  */
 #ifndef NCD_REPORT_H
 #define NCD_REPORT_H
@@ -13,6 +15,7 @@
 #include "counters.h"
 #include <stdio.h>
 #include "pattern.h"
+#include "tcp_info.h"
 
 struct ncd_opts;
 
@@ -25,6 +28,16 @@ struct ncd_flow_stats {
 	struct ncd_verdict verdict;
 	double cpu_user, cpu_sys;	/* this flow's thread */
 	char error[240];		/* first error, "" if none */
+	int socket;			/* fd number (iperf3's "socket") */
+	struct ncd_sock_names names;	/* both ends, once connected */
+	struct ncd_tcp_stats {		/* TCP_INFO, folded sample by sample */
+		int have;
+		struct ncd_tcp_sample now;	/* the latest */
+		uint32_t retrans_iv;	/* total_retrans at the last interval */
+		uint32_t max_snd_cwnd, max_rtt, min_rtt;
+		double rtt_sum;
+		unsigned int rtt_n;
+	} tcp;
 };
 
 /* A server's connections by what became of them (accept.c). */
@@ -45,7 +58,10 @@ struct ncd_report {
 	double last_t;			/* end of the previous interval */
 	uint64_t *last_bytes;
 	FILE *text;			/* human output (stderr) */
+	FILE *json_f;			/* where -J / --json-stream goes */
 	FILE *json_iv_f;		/* intervals collected for -J */
+	int stream_started;		/* --json-stream: start event written */
+	time_t wall_t0;			/* wall clock at start */
 	unsigned int nintervals;
 	double ru_user0, ru_sys0;	/* process CPU at start */
 	const struct ncd_conn_counts *conns;	/* server: reported; else NULL */
@@ -59,8 +75,14 @@ int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 void ncd_report_start(struct ncd_report *r);
 /* Emit one interval ending now. */
 void ncd_report_interval(struct ncd_report *r);
+/* Fold a TCP_INFO sample of one flow into its statistics. */
+void ncd_report_tcp(struct ncd_flow_stats *f, const struct ncd_tcp_sample *s);
+/* --json-stream: write the start event once every flow has connected
+ * (it is written before the first interval in any case). */
+void ncd_report_poll(struct ncd_report *r);
 /*
- * Print the summary (text) or the whole JSON document to @json_out.
+ * Print the summary (text) or the whole JSON document to @json_out (stdout
+ * means wherever -J goes: the --logfile when there is one).
  * @interrupted: signal number that cut the run short, 0 if none.
  * Returns the exit code the run deserves.
  */

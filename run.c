@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include "run.h"
 #include "stop.h"
 
@@ -49,12 +50,35 @@ void ncd_flow_begin(struct ncd_flow *f, int fd)
 	pthread_mutex_lock(&r->lock);
 	ncd_report_start(&r->rep);
 	f->st->t_start = ncd_now() - r->rep.t0;
+	f->st->socket = fd;
+	ncd_sock_names(fd, &f->st->names);
 	pthread_mutex_unlock(&r->lock);
 	atomic_store(&r->fds[f->idx], fd);
 	atomic_store(&f->st->started, 1);
 	if (atomic_load(&r->stop))	/* stop raced with the connect */
 		shutdown(fd, SHUT_RDWR);
 	notify_main(r);
+}
+
+/* Under r->lock: fold a TCP_INFO sample of flow @i, if it has a socket. */
+static void sample_tcp(struct ncd_run *r, unsigned int i)
+{
+	struct ncd_tcp_sample s;
+	int fd = atomic_load(&r->fds[i]);
+
+	if (fd >= 0 && !ncd_tcp_sample(fd, &s))
+		ncd_report_tcp(&r->stats[i], &s);
+}
+
+void ncd_flow_close(struct ncd_flow *f, int fd)
+{
+	struct ncd_run *r = f->run;
+
+	pthread_mutex_lock(&r->lock);
+	sample_tcp(r, f->idx);		/* the last word on this connection */
+	atomic_store(&r->fds[f->idx], -1);
+	pthread_mutex_unlock(&r->lock);
+	close(fd);
 }
 
 void ncd_flow_end(struct ncd_flow *f)
@@ -163,7 +187,12 @@ static void on_tick(struct ncd_run *r, double *iv_at, double end_at)
 	double now = ncd_now();
 
 	if (*iv_at && now >= *iv_at) {
+		/* sockets close only under the lock (ncd_flow_close) */
+		pthread_mutex_lock(&r->lock);
+		for (unsigned int i = 0; i < r->nflows; i++)
+			sample_tcp(r, i);
 		ncd_report_interval(&r->rep);
+		pthread_mutex_unlock(&r->lock);
 		while (*iv_at <= now)
 			*iv_at += r->o->interval_s;
 	}
@@ -217,6 +246,7 @@ int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 			ncd_run_stop(r);
 		}
 		on_tick(r, &iv_at, end_at);
+		ncd_report_poll(&r->rep);	/* --json-stream's start event */
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);

@@ -46,6 +46,10 @@ int ncd_run_init(struct ncd_run *r, const struct ncd_opts *o, const char *role,
 int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn);
 /* From a flow thread: connected on @fd (starts the clock). */
 void ncd_flow_begin(struct ncd_flow *f, int fd);
+/* From a flow thread: done with @fd; takes the last TCP_INFO sample, then
+ * closes it.  Flow sockets close only this way (the main thread samples
+ * them under the run's lock). */
+void ncd_flow_close(struct ncd_flow *f, int fd);
 /* From a flow thread: finished (records CPU time and end time). */
 void ncd_flow_end(struct ncd_flow *f);
 /* Record the flow's first error (printed once, reported in the summary). */

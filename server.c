@@ -124,8 +124,7 @@ static void server_flow(struct ncd_flow *f)
 	set_idle_timeout(fd, r->o->idle_timeout_s);
 	ncd_flow_begin(f, fd);
 	run_source(f, r->ctx, fd);
-	atomic_store(&r->fds[f->idx], -1);
-	close(fd);
+	ncd_flow_close(f, fd);
 }
 
 static void rx_cfg(struct ncd_rx_cfg *c, const struct ncd_opts *o)

@@ -149,7 +149,11 @@ def read_round(rd, nrem, legacy, meta, problems, tag):
         check("ncdevmem client %d" % k if nrem > 1 else "ncdevmem client", c,
               "ncdevmem-client.h%d" % k)
         clis.append(c)
-    bps = num(get(srv, "end", "sum", "bits_per_second"))
+    # the iperf3 keys first (end.sum_received / sum_sent), then the older
+    # ncdevmem-only end.sum of results written before they existed
+    bps = num(get(srv, "end", "sum_received", "bits_per_second"))
+    if bps is None:
+        bps = num(get(srv, "end", "sum", "bits_per_second"))
     val = get(srv, "end", "sum", "validation", "result") or "n/a"
     if val not in ("ok", "off", "n/a"):
         problems.append("%s: validation %s (%s bad bytes)" % (
@@ -157,8 +161,13 @@ def read_round(rd, nrem, legacy, meta, problems, tag):
     if meta.get("validate") and val == "n/a" and srv is not None:
         problems.append("%s: validation requested but not reported" % tag)
     tx_cpu = sum_or_none(ncd_client_cpu(c) for c in clis)
-    tx_bytes = sum_or_none(num(get(c, "end", "sum", "bytes")) for c in clis)
+    tx_bytes = sum_or_none(num(get(c, "end", "sum_sent", "bytes",
+                                   default=get(c, "end", "sum", "bytes")))
+                           for c in clis)
     r["tools"]["ncdevmem"] = {
+        # TCP_INFO of the senders; None from results without it
+        "retransmits": sum_or_none(num(get(c, "end", "sum_sent", "retransmits"))
+                                   for c in clis),
         "gbps": bps / 1e9 if bps is not None else None,
         "rx_cpu_s_per_gb": num(get(srv, "end", "cpu_seconds_per_gb")),
         "tx_cpu_s_per_gb": cpu_per_gb(tx_cpu, tx_bytes),
@@ -236,7 +245,8 @@ def main():
     agg = {}
     for t in tools:
         agg[t] = {k: stats([get(r["tools"], t, k) for r in rounds])
-                  for k in ("gbps", "rx_cpu_s_per_gb", "tx_cpu_s_per_gb")}
+                  for k in ("gbps", "rx_cpu_s_per_gb", "tx_cpu_s_per_gb",
+                            "retransmits")}
     ratios = {k: stats([r[k] for r in rounds]) for k in ("ratio", "ratio_l")}
     for s in ratios.values():
         s["spread"] = ((s["max"] - s["min"]) / s["median"]
@@ -360,7 +370,8 @@ def main():
                    "flows": meta.get("flows"), "senders": nrem, "repeat": rep,
                    "gbps": med("ncdevmem", "gbps"),
                    "cpu_seconds_per_gb": med("ncdevmem", "rx_cpu_s_per_gb"),
-                   "validation": val, "iperf3_gbps": med("iperf3", "gbps"),
+                   "validation": val, "retransmits": med("ncdevmem", "retransmits"),
+                   "iperf3_gbps": med("iperf3", "gbps"),
                    "iperf3_l_gbps": med("iperf3-l", "gbps"),
                    "ratio": ratios["ratio"]["median"],
                    "ratio_l": ratios["ratio_l"]["median"],

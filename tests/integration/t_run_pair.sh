@@ -68,6 +68,15 @@ for tool in ("ncdevmem", "iperf3", "iperf3-l"):
 c = json.load(open(d + "/r1/iperf3-l-client.h1.json"))
 assert c["start"]["test_start"]["blksize"] == 262144, c["start"]["test_start"]
 assert len(s["commands"]) == 6, s["commands"]
+# one reader for both tools: the iperf3 keys resolve the same way
+for name in ("ncdevmem-client.h1", "iperf3-client.h1"):
+    j = json.load(open("%s/r1/%s.json" % (d, name)))
+    assert j["end"]["sum_received"]["bits_per_second"] > 0, name
+    assert j["end"]["cpu_utilization_percent"]["host_total"] > 0, name
+    assert j["start"]["timestamp"]["timesecs"] > 0, name
+    assert j["end"]["streams"][0]["sender"]["bytes"] > 0, name
+    assert isinstance(j["end"]["sum_sent"]["retransmits"], int), name
+assert isinstance(s["retransmits"], int), s.get("retransmits")
 PY
 ok "run_pair.sh no-arg style"
 

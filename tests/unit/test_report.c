@@ -175,6 +175,38 @@ static void path_counters_are_printed(void **state)
 	assert_non_null(strstr(f->text, "[    1] devmem: frags 100, frags_per_dontneed 33.3, dontneed_by limit 1, dontneed_by end 2\n"));
 }
 
+/* A sender folds TCP_INFO samples: interval retransmits are deltas, the
+ * end has the total and the RTT extremes and mean (iperf3's names). */
+static void tcp_info_folded(void **state)
+{
+	struct fixture *f = *state;
+	struct ncd_tcp_sample a = { .total_retrans = 2, .snd_cwnd = 64000,
+				    .rtt = 100, .rttvar = 10 };
+	struct ncd_tcp_sample b = { .total_retrans = 5, .snd_cwnd = 32000,
+				    .rtt = 300, .rttvar = 20 };
+
+	f->o.listen = 0;
+	f->r.role = "sender";
+	f->r.t0 -= 1.0;
+	ncd_report_tcp(&f->flows[0], &a);
+	ncd_report_interval(&f->r);
+	f->r.t0 -= 1.0;
+	ncd_report_tcp(&f->flows[0], &b);
+	ncd_report_interval(&f->r);
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"retransmits\":2,\"snd_cwnd\":64000,\"rtt\":100,\"rttvar\":10"));
+	assert_non_null(strstr(f->json, "\"retransmits\":3,\"snd_cwnd\":32000,\"rtt\":300,\"rttvar\":20"));
+	assert_non_null(strstr(f->json, "\"retransmits\":5,\"max_snd_cwnd\":64000,\"max_rtt\":300,\"min_rtt\":100,\"mean_rtt\":200"));
+	/* the receiver's half is this side's, marked as such */
+	assert_non_null(strstr(f->json, "\"sum_sent\":{\"start\":0.000000,\"end\":2.000000,\"seconds\":2.000000,\"bytes\":1500000000,\"bits_per_second\":6000000000.0,\"retransmits\":5,\"sender\":true}"));
+	assert_non_null(strstr(f->json, "\"sum_received\":{\"start\":0.000000,\"end\":2.000000,\"seconds\":2.000000,\"bytes\":1500000000,\"bits_per_second\":6000000000.0,\"sender\":true,\"mirrored\":true}"));
+	assert_non_null(strstr(f->json, "\"remote_total\":null"));
+	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), 0);
+	fflush(f->tf);
+	assert_non_null(strstr(f->text, "[    1] tcp: retransmits 5, cwnd max 62.50 KBytes, rtt min/mean/max 100/200/300 us"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +218,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(text_names_first_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(flow_error_and_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(intervals_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(tcp_info_folded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
