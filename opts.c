@@ -15,7 +15,7 @@ enum {
 	OPT_MODE, OPT_COPY, OPT_DEVMEM, OPT_ZCRX, OPT_GPU, OPT_CHECK,
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
 	OPT_IDLE_TIMEOUT, OPT_RESTORE, OPT_JSON_STREAM, OPT_LOGFILE,
-	OPT_FORCEFLUSH,
+	OPT_FORCEFLUSH, OPT_BIDIR, OPT_NO_CTRL,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +58,9 @@ static const struct option long_opts[] = {
 	{ "logfile",		required_argument,	NULL, OPT_LOGFILE },
 	{ "forceflush",		no_argument,		NULL, OPT_FORCEFLUSH },
 	{ "verbose",		no_argument,		NULL, 'd' },
+	{ "reverse",		no_argument,		NULL, 'R' },
+	{ "bidir",		no_argument,		NULL, OPT_BIDIR },
+	{ "no-ctrl",		no_argument,		NULL, OPT_NO_CTRL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -127,6 +130,12 @@ void ncd_opts_usage(FILE *f)
 "      --restore           put back the NIC settings of -f IFNAME that a run\n"
 "                          killed mid-way left changed (its journal)\n"
 "      --verbose           more detail on stderr\n"
+"\n"
+"Two ncdevmem ends (a control connection on port -p + 1):\n"
+"  -R, --reverse           client: the server sends, the client receives\n"
+"      --bidir             client: both ends send and receive (-P flows each way)\n"
+"      --no-ctrl           no control connection: each end runs its own options\n"
+"                          (automatic with nc, socat or the kernel selftest)\n"
 "  -h, --help              this text;  -V, --version\n"
 "\n"
 "Exit: 0 ok, 1 failure or validation error, 2 usage, 4 skipped (not supported here).\n",
@@ -240,6 +249,9 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	case OPT_LOGFILE: o->logfile = optarg; break;
 	case OPT_FORCEFLUSH: o->forceflush = 1; break;
 	case 'd': o->verbose++; break;
+	case 'R': o->dir = NCD_DIR_REVERSE; break;
+	case OPT_BIDIR: o->dir = NCD_DIR_BIDIR; break;
+	case OPT_NO_CTRL: o->no_ctrl = 1; break;
 	case 'p':
 		NUM("port", 65535, 0, o->port);
 		if (!o->port)
@@ -247,6 +259,7 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 		break;
 	case 'v':
 		NUM("-v", 256, 0, o->pat.period);
+		o->set |= NCD_SET_PATTERN;
 		if (!o->pat.period) {	/* as in the kernel selftest: no check */
 			o->pat.kind = NCD_PAT_NONE;
 			break;
@@ -261,12 +274,15 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 			BAD("bad queue count '0'");
 		break;
 	case 't': NUM("start queue", 65535, 0, o->start_queue); break;
-	case 'z': NUM("max chunk", UINT32_MAX, 1, o->tx_chunk); break;
+	case 'z': NUM("max chunk", UINT32_MAX, 1, o->tx_chunk);
+		o->set |= NCD_SET_CHUNK;
+		break;
 	case 'b': NUM("rx page size", 1u << 30, 1, o->rx_page_size);
 		if (o->rx_page_size & (o->rx_page_size - 1))
 			BAD("bad rx page size '%s': must be a power of 2", optarg);
 		break;
 	case 'P': NUM("flow count", NCD_MAX_FLOWS, 0, o->flows);
+		o->set |= NCD_SET_FLOWS;
 		if (!o->flows)
 			BAD("bad flow count '0': need 1..%d", NCD_MAX_FLOWS);
 		break;
@@ -278,18 +294,25 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 			    optarg);
 		break;
 	case OPT_TIME:
+		o->set |= NCD_SET_TIME;
 		if (ncd_parse_seconds(optarg, &o->time_s))
 			BAD("bad time '%s': expected seconds", optarg);
 		break;
-	case OPT_BYTES: NUM("byte count", UINT64_MAX, 1, o->bytes); break;
-	case OPT_SEED: NUM("seed", UINT64_MAX, 0, o->pat.seed); break;
+	case OPT_BYTES: NUM("byte count", UINT64_MAX, 1, o->bytes);
+		o->set |= NCD_SET_BYTES;
+		break;
+	case OPT_SEED: NUM("seed", UINT64_MAX, 0, o->pat.seed);
+		o->set |= NCD_SET_SEED;
+		break;
 	case OPT_PERIOD: NUM("period", 1ULL << 40, 1, *period);
+		o->set |= NCD_SET_PERIOD;
 		if (*period < 8 || *period % 8)
 			BAD("bad period '%s': must be a multiple of 8", optarg);
 		break;
 	case OPT_BUF_SIZE: NUM("buffer size", 1ULL << 40, 1, o->dmabuf_size);
 		if (o->dmabuf_size < 4096)
 			BAD("bad buffer size '%s': at least 4K", optarg);
+		o->buf_size_set = 1;
 		break;
 	case OPT_CORRUPT_AT: NUM("offset", INT64_MAX, 1, o->corrupt_at); break;
 	case OPT_CONNECT_TIMEOUT:
@@ -300,7 +323,9 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 		if (ncd_parse_seconds(optarg, &o->idle_timeout_s))
 			BAD("bad idle timeout '%s': expected seconds", optarg);
 		break;
-	case OPT_VALIDATE: o->pat.kind = NCD_PAT_OFFSET; break;
+	case OPT_VALIDATE: o->pat.kind = NCD_PAT_OFFSET;
+		o->set |= NCD_SET_PATTERN;
+		break;
 	case OPT_DISCARD: o->discard = 1; break;
 	case OPT_CHECK: o->check = 1; break;
 	case OPT_RESTORE: o->restore = 1; break;
@@ -351,9 +376,62 @@ void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r)
 				   .port = o->port };
 }
 
+/* -R and --bidir: a client's, and only with an ncdevmem server. */
+static int dir_rules(const struct ncd_opts *o, FILE *err)
+{
+	if (o->dir == NCD_DIR_FORWARD)
+		return 0;
+	if (o->listen || !o->server)
+		BAD("-R and --bidir are for the client: the server takes the direction from it");
+	if (o->no_ctrl)
+		BAD("-R and --bidir need the control connection: drop --no-ctrl");
+	if (o->pat.kind == NCD_PAT_NONE)
+		BAD("-R and --bidir need a pattern: add --validate or -v N");
+	return 0;
+}
+
+static int receives(const struct ncd_opts *o)
+{
+	return o->dir == NCD_DIR_BIDIR || !o->listen == (o->dir == NCD_DIR_REVERSE);
+}
+
+/* The buffer default and the rules that depend on flows and the pattern. */
+static int buffer_rules(struct ncd_opts *o, FILE *err)
+{
+	if (!o->buf_size_set)
+		o->dmabuf_size = o->mode == NCD_MODE_COPY && o->mem == NCD_MEM_HOST ?
+				 (uint64_t)o->flows * NCD_COPY_RING : 64ULL << 20;
+	if (receives(o) && o->pat.kind == NCD_PAT_OFFSET &&
+	    o->pat.period < o->dmabuf_size)
+		BAD("--period %llu is smaller than --buf-size %llu: misplaced data would go unnoticed",
+		    (unsigned long long)o->pat.period,
+		    (unsigned long long)o->dmabuf_size);
+	if (receives(o) && !((o->dmabuf_size / o->flows) & ~4095ULL))
+		BAD("--buf-size %llu is too small for %u flows: raise --buf-size",
+		    (unsigned long long)o->dmabuf_size, o->flows);
+	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard)
+		BAD("%u flows without a pattern: add --validate, -v N or --discard",
+		    o->flows);
+	return 0;
+}
+
+int ncd_opts_refinish(struct ncd_opts *o, FILE *err)
+{
+	return buffer_rules(o, err);
+}
+
+void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
+{
+	ncd_opts_nic_req(o, r);
+	r->dst = o->client;
+	r->src = o->client ? o->server : NULL;
+}
+
 /* Cross-option rules, after everything is parsed. */
 static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 {
+	if (dir_rules(o, err))
+		return NCD_EXIT_USAGE;
 	if (o->pat.kind == NCD_PAT_OFFSET)
 		o->pat.period = period;
 	if (!o->mode_set)
@@ -404,7 +482,7 @@ int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)
 	defaults(o);
 	optind = 0;	/* 0, not 1: glibc also forgets a half-read "-ab" */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ls:c:p:f:v:q:t:z:Lnb:P:i:JhV",
+	while ((c = getopt_long(argc, argv, ":ls:c:p:f:v:q:t:z:Lnb:P:i:JhVR",
 				long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			ncd_opts_usage(stdout);

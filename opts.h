@@ -8,6 +8,7 @@
 #include "exit_codes.h"
 #include "nic_plan.h"
 #include "pattern.h"
+#include "ctrl_proto.h"
 
 enum ncd_mode {
 	NCD_MODE_COPY,		/* classic recv()/send() through host memory */
@@ -56,6 +57,11 @@ struct ncd_opts {
 	int discard;		/* --discard: server drops payload without a pattern */
 	int64_t corrupt_at;	/* --corrupt-at: client flips this stream byte (tests) */
 	int verbose;
+	/* the control connection with an ncdevmem peer (ctrl.c) */
+	int dir;		/* enum ncd_ctrl_dir: -R reverse, --bidir */
+	int no_ctrl;		/* --no-ctrl: never open or accept one */
+	unsigned int set;	/* NCD_SET_*: settings given explicitly */
+	int buf_size_set;	/* --buf-size given */
 };
 
 /* Parse argv.  Returns 0, or NCD_EXIT_USAGE after printing one line to @err;
@@ -65,6 +71,12 @@ void ncd_opts_usage(FILE *f);
 const char *ncd_mode_name(int mode);
 /* What the NIC layer needs to know (-f, -t, -q, -n, -s, -c, -p). */
 void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r);
+/* The same for a client that receives (-R): the rule matches its own
+ * address (-c) and the server's port, which it binds as its source port. */
+void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r);
+/* The defaults and cross-option rules again after the control connection
+ * changed settings (ctrl.c); 0, or NCD_EXIT_USAGE with one line on @err. */
+int ncd_opts_refinish(struct ncd_opts *o, FILE *err);
 
 /* Strict number parsing: decimal digits only (no sign, blank, 0x, octal),
  * nothing after, range-checked; K/M/G/T (1024) when @suffix.  0 or -1. */

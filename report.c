@@ -141,7 +141,7 @@ static const char *unit_bytes(double b, double *out)
 
 static int is_sender(const struct ncd_report *r)
 {
-	return !r->o->listen;
+	return !strcmp(r->role, "sender");
 }
 
 static void text_head(struct ncd_report *r, const char *id, double a, double b,
@@ -440,6 +440,30 @@ static void json_conns(FILE *f, const struct ncd_conn_counts *c)
 		c->flows, c->empty, c->silent, c->refused, c->rejected);
 }
 
+/* "peer receiver: N bytes in S s = G Gbits/sec; cpu ...; validation: ..." */
+static void text_peer(FILE *t, const struct ncd_ctrl_result *p)
+{
+	if (!p)
+		return;
+	fprintf(t, "peer %s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.1f%%)",
+		p->sender ? "sender" : "receiver", (unsigned long long)p->bytes,
+		p->secs, ncd_gbps(p->bytes, p->secs), p->cpu_user, p->cpu_sys,
+		p->secs > 0 ? 100 * (p->cpu_user + p->cpu_sys) / p->secs : 0.0);
+	if (!p->pattern_on)
+		fputc('\n', t);
+	else if (!p->verdict.checked)
+		fputs("; validation: FAILED, 0 bytes checked\n", t);
+	else if (!p->verdict.bad)
+		fprintf(t, "; validation: ok, %llu bytes checked\n",
+			(unsigned long long)p->verdict.checked);
+	else
+		fprintf(t, "; validation: FAILED, %llu of %llu bytes wrong; first at stream offset %llu: expected 0x%02x, got 0x%02x\n",
+			(unsigned long long)p->verdict.bad,
+			(unsigned long long)p->verdict.checked,
+			(unsigned long long)p->verdict.first_off,
+			p->verdict.expected, p->verdict.actual);
+}
+
 static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 			 uint64_t total, double secs, double cu, double cs,
 			 int pattern_on)
@@ -469,6 +493,7 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		text_line(r, "SUM", 0, secs, total);
 	text_verdict(t, r->nflows > 1 ? "SUM" : "1", all, pattern_on);
 	text_conns(t, r->conns);
+	text_peer(t, r->peer);
 	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
 		r->role, ncd_mode_name(r->o->mode),
 		ncd_mem_kind_name(r->o->mem), (unsigned long long)total, secs,
@@ -552,10 +577,11 @@ static void json_start(struct ncd_report *r, FILE *f)
 		fprintf(f, ",\"port\":%u}", o->port);
 	}
 	fprintf(f, ",\"test_start\":{\"protocol\":\"TCP\",\"num_streams\":%u,\"blksize\":%u,"
-		"\"omit\":0,\"duration\":%g,\"bytes\":%llu,\"blocks\":0,\"reverse\":0,"
-		"\"bidir\":0,\"tos\":0,\"target_bitrate\":0,\"fqrate\":0,\"interval\":%g}",
+		"\"omit\":0,\"duration\":%g,\"bytes\":%llu,\"blocks\":0,\"reverse\":%d,"
+		"\"bidir\":%d,\"tos\":0,\"target_bitrate\":0,\"fqrate\":0,\"interval\":%g}",
 		r->nflows, o->tx_chunk && o->tx_chunk < NCD_BLKSIZE ? o->tx_chunk : NCD_BLKSIZE,
-		o->time_s, (unsigned long long)(o->bytes * r->nflows), o->interval_s);
+		o->time_s, (unsigned long long)(o->bytes * r->nflows),
+		o->dir == NCD_DIR_REVERSE, o->dir == NCD_DIR_BIDIR, o->interval_s);
 	fprintf(f, ",\"tool\":\"ncdevmem\",\"role\":\"%s\",\"mode\":\"%s\",\"mem\":\"%s\","
 		"\"flows\":%u,\"pattern\":\"%s\",\"seed\":%llu,\"period\":%llu,"
 		"\"host_validator\":\"%s\",\"kernel\":",
@@ -579,6 +605,7 @@ static void json_half(struct ncd_report *r, FILE *f, int sender_half,
 		      const struct ncd_tcp_stats *t, uint32_t retrans)
 {
 	int own = sender_half == is_sender(r);
+	int mirrored = !own && !r->peer;
 
 	fputc('{', f);
 	if (socket >= 0)
@@ -595,7 +622,18 @@ static void json_half(struct ncd_report *r, FILE *f, int sender_half,
 	else if (own && sender_half && !t && retrans != UINT32_MAX)
 		fprintf(f, ",\"retransmits\":%u", retrans);
 	fprintf(f, ",\"sender\":%s%s}", is_sender(r) ? "true" : "false",
-		own ? "" : ",\"mirrored\":true");
+		mirrored ? ",\"mirrored\":true" : "");
+}
+
+/* The peer's figures for flow @i (the control connection), else ours. */
+static void peer_flow(const struct ncd_report *r, unsigned int i, double *a,
+		      double *b, uint64_t *bytes)
+{
+	if (!r->peer || i >= r->peer->nflows)
+		return;
+	*a = r->peer->flow[i].t_start;
+	*b = r->peer->flow[i].t_end;
+	*bytes = r->peer->flow[i].bytes;
 }
 
 static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *all,
@@ -614,10 +652,20 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 			retrans += fl->tcp.now.total_retrans;
 			have = 1;
 		}
+		double pa = fl->t_start, pb = fl->t_end;
+		uint64_t pbytes = b;
+
+		peer_flow(r, i, &pa, &pb, &pbytes);
 		fprintf(f, "%s{\"sender\":", i ? "," : "");
-		json_half(r, f, 1, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+		if (is_sender(r))
+			json_half(r, f, 1, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+		else
+			json_half(r, f, 1, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
 		fputs(",\"receiver\":", f);
-		json_half(r, f, 0, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+		if (is_sender(r))
+			json_half(r, f, 0, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
+		else
+			json_half(r, f, 0, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
 		fprintf(f, ",\"id\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,"
 			"\"cpu_user_seconds\":%.3f,\"cpu_system_seconds\":%.3f,\"linear_bytes\":%llu,",
 			i + 1, flow_secs(fl), (unsigned long long)b,
@@ -630,15 +678,42 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 		json_str_or_null(f, fl->error[0] ? fl->error : NULL);
 		fputc('}', f);
 	}
-	fputs("],\"sum_sent\":", f);
-	json_half(r, f, 1, -1, 0, secs, total, NULL, have ? retrans : UINT32_MAX);
-	fputs(",\"sum_received\":", f);
-	json_half(r, f, 0, -1, 0, secs, total, NULL, 0);
-	fprintf(f, ",\"cpu_utilization_percent\":{\"host_total\":%.2f,\"host_user\":%.2f,"
-		"\"host_system\":%.2f,\"remote_total\":null,\"remote_user\":null,"
-		"\"remote_system\":null}",
-		secs > 0 ? 100 * (cu + cs) / secs : 0,
-		secs > 0 ? 100 * cu / secs : 0, secs > 0 ? 100 * cs / secs : 0);
+	{
+		const struct ncd_ctrl_result *p = r->peer;
+		double psecs = p ? p->secs : secs;
+		uint64_t ptotal = p ? p->bytes : total;
+
+		fputs("],\"sum_sent\":", f);
+		if (is_sender(r))
+			json_half(r, f, 1, -1, 0, secs, total, NULL, have ? retrans : UINT32_MAX);
+		else
+			json_half(r, f, 1, -1, 0, psecs, ptotal, NULL, 0);
+		fputs(",\"sum_received\":", f);
+		if (is_sender(r))
+			json_half(r, f, 0, -1, 0, psecs, ptotal, NULL, 0);
+		else
+			json_half(r, f, 0, -1, 0, secs, total, NULL, 0);
+		fprintf(f, ",\"cpu_utilization_percent\":{\"host_total\":%.2f,\"host_user\":%.2f,"
+			"\"host_system\":%.2f,",
+			secs > 0 ? 100 * (cu + cs) / secs : 0,
+			secs > 0 ? 100 * cu / secs : 0, secs > 0 ? 100 * cs / secs : 0);
+		if (p)
+			fprintf(f, "\"remote_total\":%.2f,\"remote_user\":%.2f,\"remote_system\":%.2f}",
+				psecs > 0 ? 100 * (p->cpu_user + p->cpu_sys) / psecs : 0,
+				psecs > 0 ? 100 * p->cpu_user / psecs : 0,
+				psecs > 0 ? 100 * p->cpu_sys / psecs : 0);
+		else
+			fputs("\"remote_total\":null,\"remote_user\":null,\"remote_system\":null}", f);
+		if (p) {
+			fprintf(f, ",\"peer\":{\"role\":\"%s\",\"seconds\":%.6f,\"bytes\":%llu,"
+				"\"bits_per_second\":%.1f,\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},",
+				p->sender ? "sender" : "receiver", psecs,
+				(unsigned long long)ptotal, ncd_gbps(ptotal, psecs) * 1e9,
+				p->cpu_user, p->cpu_sys);
+			json_verdict(f, &p->verdict, p->pattern_on);
+			fputc('}', f);
+		}
+	}
 	fprintf(f, ",\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
 		secs, (unsigned long long)total, ncd_gbps(total, secs) * 1e9);
 	json_verdict(f, all, pattern_on);
@@ -646,10 +721,10 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 	json_conns(f, r->conns);
 	fprintf(f, "\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
 		"\"cpu_seconds_per_gb\":%.4f,\"max_rss_kb\":%ld,"
-		"\"peer_report\":false,\"interrupted_by_signal\":%d,"
+		"\"peer_report\":%s,\"interrupted_by_signal\":%d,"
 		"\"result\":\"%s\",\"exit_code\":%d}",
 		cu, cs, total ? (cu + cs) / (total / 1e9) : 0.0, max_rss_kb(),
-		interrupted, rc ? "failed" : "ok", rc);
+		r->peer ? "true" : "false", interrupted, rc ? "failed" : "ok", rc);
 }
 
 /* A report that did not reach its reader is a failed run: a truncated JSON
@@ -668,7 +743,7 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 {
 	struct ncd_verdict all = { 0 };
 	/* Only a receiver checks payload; a sender's verdict is always empty. */
-	int pattern_on = r->o->pat.kind != NCD_PAT_NONE && r->o->listen;
+	int pattern_on = r->o->pat.kind != NCD_PAT_NONE && !is_sender(r);
 	uint64_t total = 0;
 	double secs = 0, cu = 0, cs = 0;
 	int rc = 0;
@@ -714,6 +789,32 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 		text_summary(r, &all, total, secs, cu, cs, pattern_on);
 	}
 	return output_failed(json_out) && !rc ? NCD_EXIT_FAIL : rc;
+}
+
+void ncd_report_result(struct ncd_report *r, struct ncd_ctrl_result *out)
+{
+	double cu = 0, cs = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->sender = is_sender(r);
+	out->pattern_on = r->o->pat.kind != NCD_PAT_NONE && !out->sender;
+	if (r->t0) {
+		process_cpu(&cu, &cs);
+		out->cpu_user = cu - r->ru_user0;
+		out->cpu_sys = cs - r->ru_sys0;
+	}
+	out->nflows = r->nflows < NCD_CTRL_MAX_FLOWS ? r->nflows : NCD_CTRL_MAX_FLOWS;
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		const struct ncd_flow_stats *f = &r->flows[i];
+		uint64_t b = atomic_load(&f->bytes);
+
+		out->bytes += b;
+		ncd_verdict_merge(&out->verdict, &f->verdict);
+		if (f->t_end > out->secs)
+			out->secs = f->t_end;
+		if (i < out->nflows)
+			out->flow[i] = (struct ncd_ctrl_flow){ b, f->t_start, f->t_end };
+	}
 }
 
 void ncd_report_free(struct ncd_report *r)

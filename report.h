@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include "pattern.h"
 #include "tcp_info.h"
+#include "ctrl_proto.h"
 
 struct ncd_opts;
 
@@ -65,6 +66,8 @@ struct ncd_report {
 	unsigned int nintervals;
 	double ru_user0, ru_sys0;	/* process CPU at start */
 	const struct ncd_conn_counts *conns;	/* server: reported; else NULL */
+	const struct ncd_ctrl_result *peer;	/* the peer's figures (control
+						 * connection), else NULL */
 };
 
 
@@ -88,6 +91,8 @@ void ncd_report_poll(struct ncd_report *r);
  */
 int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted);
 void ncd_report_free(struct ncd_report *r);
+/* This end's figures for the peer (after the flows ended). */
+void ncd_report_result(struct ncd_report *r, struct ncd_ctrl_result *out);
 
 /* Formatting helpers (unit-tested). */
 double ncd_gbps(uint64_t bytes, double seconds);
