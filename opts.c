@@ -461,8 +461,10 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 		BAD("--period %llu is smaller than --buf-size %llu: misplaced data would go unnoticed",
 		    (unsigned long long)o->pat.period,
 		    (unsigned long long)o->dmabuf_size);
+	/* with the control connection the client may bring the pattern;
+	 * server.c checks again when it does not */
 	if (o->json && !o->logfile && o->listen && o->pat.kind == NCD_PAT_NONE &&
-	    !o->discard)
+	    !o->discard && o->no_ctrl)
 		BAD("-J prints JSON on stdout, where received payload would go: add --validate, -v N or --discard");
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard && o->listen)
 		BAD("%u flows without a pattern: add --validate, -v N or --discard",

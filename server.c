@@ -1,117 +1,39 @@
 // SPDX-License-Identifier: MIT
 /*
- * Receiver: accept --flows connections, each on its own thread, pull
- * fragments from the mode's fragment source, validate them in place (or
- * write them to stdout, like nc), give them back, count bytes.
+ * Server: accept --flows connections, each on its own thread.  It receives
+ * (rx_side.c), or sends when an ncdevmem client asked for -R (tx_side.c).
+ * Before the flows, the control connection (ctrl.c) may bring the client's
+ * settings; a client that sends data first is not ncdevmem and the server
+ * runs on its own options.  At the end both ends' results are exchanged.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 #include "accept.h"
-#include "copy_path.h"
-#include "devmem_path.h"
+#include "ctrl.h"
 #include "modes.h"
 #include "nic.h"
 #include "run.h"
-#include "rx_loop.h"
+#include "rx_side.h"
 #include "sock.h"
 #include "stop.h"
-#include "zcrx_path.h"
-
-static const struct ncd_rx_path_ops *const rx_paths[] = {
-	[NCD_MODE_COPY] = &ncd_copy_rx_path,
-	[NCD_MODE_DEVMEM] = &ncd_devmem_rx_path,
-	[NCD_MODE_ZCRX] = &ncd_zcrx_rx_path,
-};
+#include "tx_side.h"
 
 struct server {
-	struct ncd_mem mem;
-	struct ncd_rx_cfg cfg;
-	struct ncd_rx_path path;
-	void *out_buf;		/* netcat output bounce, provider without CPU map */
-	int write_payload;	/* no pattern, no --discard: payload to stdout */
+	struct ncd_opts o;	/* the options this run goes by */
+	struct ncd_rx_side rx;
+	struct ncd_tx_side tx;
+	int sending;		/* -R from the client */
 	struct ncd_acceptor acc;
+	struct ncd_ctrl ctrl;
+	struct ncd_ctrl_result peer;	/* the client's figures */
 };
-/* netcat behaviour: payload to stdout, through copy_out when needed. */
-static int write_out(struct server *s, const struct ncd_frag *fr, unsigned int n)
-{
-	struct ncd_mem *m = &s->mem;
-
-	for (unsigned int i = 0; i < n; i++) {
-		const char *p = (const char *)m->cpu_addr + fr[i].off;
-		size_t len = fr[i].len, done = 0;
-
-		if (!m->cpu_addr) {
-			if (m->ops->copy_out(m, fr[i].off, s->out_buf, len))
-				return -EIO;
-			p = s->out_buf;
-		}
-		while (done < len) {
-			ssize_t w = write(STDOUT_FILENO, p + done, len - done);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				return -errno;
-			done += w;
-		}
-	}
-	return 0;
-}
-
-static int server_write_out(void *ctx, const struct ncd_frag *fr, unsigned int n)
-{
-	return write_out(ctx, fr, n);
-}
-
-static void run_source(struct ncd_flow *f, struct server *s, int fd)
-{
-	const struct ncd_rx_path_ops *ops = s->path.ops;
-	struct ncd_frag_source src;
-	struct ncd_rx x = { .f = f, .src = &src, .fd = fd,
-			    .path_reports = ops->reports_errors,
-			    .limit = f->run->o->bytes,
-			    .idle_s = f->run->o->idle_timeout_s,
-			    .write_payload = s->write_payload,
-			    .write_out = server_write_out, .ctx = s };
-	const char *why = "validation queue";
-	int ret;
-
-	ret = ncd_vq_open(&x.q, &s->mem, &f->run->o->pat, &f->st->verdict,
-			  NCD_RX_DEPTH, NCD_RX_BATCH);
-	if (!ret) {
-		why = "receive path";
-		ret = ops->open(&s->path, f->idx, fd, &x.q, &src);
-	}
-	if (ret) {
-		ncd_flow_error(f, "cannot set up the %s %s: %s", ops->name, why,
-			       strerror(-ret));
-		ncd_vq_close(&x.q);
-		return;
-	}
-	ncd_rx_loop(&x);
-	ncd_vq_close(&x.q);	/* the GPU is done with the source's buffers */
-	if (ops->close(&s->path, &src, &f->st->counters))
-		ncd_flow_record(f, "giving tokens back at the end failed");
-}
-
-/* A receive that gets nothing for --idle-timeout fails with EAGAIN. */
-static void set_idle_timeout(int fd, double secs)
-{
-	struct timeval tv = { .tv_sec = (time_t)secs,
-			      .tv_usec = (long)((secs - (time_t)secs) * 1e6) };
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-}
 
 static void server_flow(struct ncd_flow *f)
 {
-	struct ncd_run *r = f->run;
-	struct server *s = r->ctx;
+	struct server *s = f->run->ctx;
 	const char *why;
 	int fd;
 
@@ -121,51 +43,65 @@ static void server_flow(struct ncd_flow *f)
 			ncd_flow_error(f, "%s", why);
 		return;
 	}
-	set_idle_timeout(fd, r->o->idle_timeout_s);
 	ncd_flow_begin(f, fd);
-	run_source(f, r->ctx, fd);
+	if (s->sending)
+		ncd_tx_side_flow(f, &s->tx, fd);
+	else
+		ncd_rx_side_flow(f, &s->rx, fd);
 	ncd_flow_close(f, fd);
 }
 
-static void rx_cfg(struct ncd_rx_cfg *c, const struct ncd_opts *o)
+static void server_teardown(struct server *s)
 {
-	*c = (struct ncd_rx_cfg){ .flows = o->flows,
-				  .fail_linear = o->fail_linear,
-				  .rx_page_size = o->rx_page_size,
-				  .quiet = o->json };
-	ncd_opts_nic_req(o, &c->nic);
+	ncd_rx_side_teardown(&s->rx);
+	ncd_tx_side_teardown(&s->tx);
 }
 
-static int server_setup(struct server *s, const struct ncd_opts *o)
+static int server_setup(struct server *s)
+{
+	struct ncd_nic_req nic;
+
+	s->sending = s->o.dir == NCD_DIR_REVERSE;
+	if (s->sending)
+		return ncd_tx_side_setup(&s->tx, &s->o);
+	ncd_opts_nic_req(&s->o, &nic);
+	return ncd_rx_side_setup(&s->rx, &s->o, &nic);
+}
+
+/* Set-up again when the client's settings change what it depends on. */
+static int server_resetup(struct server *s, const struct ncd_opts *own)
 {
 	int ret;
 
-	s->mem.gpu_sel = o->gpu;
-	s->mem.ifname = o->ifname;
-	/* rx-page-size above 4K: every dma-buf sg entry must be aligned to it */
-	s->mem.hugetlb = o->rx_page_size > 4096 && o->mode == NCD_MODE_DEVMEM;
-	ret = ncd_mem_open(&s->mem, o->mem, o->dmabuf_size);
-	if (ret)
-		return ret;
-	if (!s->mem.cpu_addr && !(s->out_buf = malloc(256 << 10)))
-		return -ENOMEM;
-	rx_cfg(&s->cfg, o);
-	s->write_payload = o->pat.kind == NCD_PAT_NONE && !o->discard;
-	s->path = (struct ncd_rx_path){ .ops = rx_paths[o->mode],
-					.cfg = &s->cfg, .m = &s->mem };
-	return s->path.ops->setup(&s->path);
+	if (s->o.flows == own->flows && s->o.dir == own->dir &&
+	    s->o.dmabuf_size == own->dmabuf_size &&
+	    s->o.pat.kind == own->pat.kind && s->o.tx_chunk == own->tx_chunk)
+		return 0;
+	server_teardown(s);
+	ret = server_setup(s);
+	if (!ret && ncd_stop_signal())
+		ret = -EINTR;
+	return ret;
 }
 
 /* Who may connect, how many, and for how long the server waits. */
-static int accept_cfg(struct ncd_accept_cfg *c, const struct ncd_opts *o)
+static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 {
+	const struct ncd_opts *o = &s->o;
 	struct sockaddr_in6 sa;
 
 	*c = (struct ncd_accept_cfg){ .flows = o->flows,
-				      .need_data = o->pat.kind != NCD_PAT_NONE,
+				      .need_data = o->pat.kind != NCD_PAT_NONE &&
+						   !s->sending,
 				      .window_s = o->connect_timeout_s,
 				      .no_peer_s = o->time_s,
 				      .idle_s = o->idle_timeout_s };
+	if (s->ctrl.fd >= 0) {	/* flows come from the control peer, now */
+		c->filter_peer = 1;
+		c->peer = s->ctrl.peer;
+		c->no_peer_s = o->connect_timeout_s;
+		return 0;
+	}
 	if (!o->client)
 		return 0;
 	if (ncd_resolve(o->client, 0, &sa))
@@ -175,41 +111,67 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct ncd_opts *o)
 	return 0;
 }
 
-static int server_listen(struct ncd_run *r, struct server *s,
-			 const struct ncd_opts *o)
+/* The control connection first: whoever comes decides the options. */
+static int negotiate(struct server *s, const struct ncd_opts *own, int data_fd,
+		     int ctrl_fd)
 {
-	struct ncd_accept_cfg c;
+	int rc = ncd_ctrl_server_wait(&s->ctrl, ctrl_fd, data_fd, &s->o);
 
-	if (accept_cfg(&c, o))
-		return -1;
-	/* a deep backlog: the acceptor sorts connections out, the kernel
-	 * should not drop the real ones while strangers fill the queue */
-	r->listen_fd = ncd_listen(o->server, o->port, 512);
-	if (r->listen_fd < 0)
-		return -1;
-	if (ncd_accept_start(&s->acc, &c, r->listen_fd, &r->stop))
-		return -1;
-	r->rep.conns = &s->acc.counts;
-	return 0;
+	if (!rc && s->ctrl.fd < 0 && s->o.json && !s->o.logfile &&
+	    s->o.pat.kind == NCD_PAT_NONE && !s->o.discard) {
+		fprintf(stderr, "ncdevmem: a client that is not ncdevmem connected, and -J prints JSON on stdout, where its payload would go: add --validate, -v N or --discard\n");
+		return NCD_EXIT_USAGE;
+	}
+	if (rc || s->ctrl.fd < 0)
+		return rc;
+	rc = server_resetup(s, own);
+	if (rc) {
+		ncd_ctrl_refuse(&s->ctrl, rc == -EINTR ? "the server was stopped" :
+				"the server's set-up for these settings failed (see its messages)");
+		return rc == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(rc);
+	}
+	return ncd_ctrl_accept(&s->ctrl, &s->o) ? NCD_EXIT_FAIL : 0;
 }
 
-static void server_teardown(struct server *s)
+/* Both ends' results, when there is a peer to trade them with. */
+static void trade_results(struct ncd_run *r, struct server *s)
 {
-	if (s->path.ops)
-		s->path.ops->teardown(&s->path);
-	free(s->out_buf);
-	ncd_mem_close(&s->mem);
+	struct ncd_ctrl_result mine;
+
+	if (s->ctrl.fd < 0)
+		return;
+	ncd_report_result(&r->rep, &mine);
+	if (!ncd_ctrl_results(&s->ctrl, &mine, &s->peer, s->o.idle_timeout_s))
+		r->rep.peer = &s->peer;
+}
+
+static int serve(struct ncd_run *r, struct server *s, int data_fd)
+{
+	struct ncd_accept_cfg c;
+	int sig;
+
+	if (ncd_run_init(r, &s->o, s->sending ? "sender" : "receiver",
+			 s->o.flows, s))
+		return NCD_EXIT_FAIL;
+	r->listen_fd = data_fd;
+	if (accept_cfg(&c, s) || ncd_accept_start(&s->acc, &c, data_fd, &r->stop))
+		return NCD_EXIT_FAIL;
+	r->rep.conns = &s->acc.counts;
+	sig = ncd_run_flows(r, server_flow);
+	ncd_accept_finish(&s->acc);
+	trade_results(r, s);
+	return ncd_report_finish(&r->rep, s->o.json ? stdout : NULL, sig);
 }
 
 int ncd_server_main(const struct ncd_opts *o)
 {
-	struct server s = { 0 };
+	struct server s = { .o = *o, .ctrl = { .fd = -1 } };
 	struct ncd_run *r = calloc(1, sizeof(*r));
-	int rc = NCD_EXIT_FAIL, sig, ret;
+	int rc = NCD_EXIT_FAIL, ret, data_fd = -1, ctrl_fd = -1;
 
-	if (!r || ncd_run_init(r, o, "receiver", o->flows, &s))
+	if (!r)
 		goto out;
-	ret = server_setup(&s, o);
+	ret = server_setup(&s);
 	if (!ret && ncd_stop_signal())
 		ret = -EINTR;	/* stopped during set-up: undo, then 128+N */
 	if (ret) {
@@ -218,20 +180,34 @@ int ncd_server_main(const struct ncd_opts *o)
 		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
 		goto out_teardown;
 	}
-	if (server_listen(r, &s, o))
+	ctrl_fd = ncd_ctrl_listen(o);
+	/* a deep backlog: the acceptor sorts connections out, the kernel
+	 * should not drop the real ones while strangers fill the queue */
+	data_fd = ncd_listen(o->server, o->port, 512);
+	if (data_fd < 0)
 		goto out_close;
 	if (!o->json)
 		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s)\n",
 			o->port, ncd_mode_name(o->mode),
 			ncd_mem_kind_name(o->mem), o->flows, o->flows > 1 ? "s" : "");
-	sig = ncd_run_flows(r, server_flow);
-	ncd_accept_finish(&s.acc);
-	rc = ncd_report_finish(&r->rep, o->json ? stdout : NULL, sig);
+	rc = negotiate(&s, o, data_fd, ctrl_fd);
+	if (ctrl_fd >= 0)
+		close(ctrl_fd);	/* one control peer per run */
+	ctrl_fd = -1;
+	if (rc == -EINTR)
+		ncd_stop_announce();
+	if (!rc)
+		rc = serve(r, &s, data_fd);
+	else if (rc < 0)
+		rc = NCD_EXIT_FAIL;
 out_close:
 	ncd_accept_finish(&s.acc);
-	if (r->listen_fd >= 0)
-		close(r->listen_fd);
+	if (data_fd >= 0)
+		close(data_fd);
+	if (ctrl_fd >= 0)
+		close(ctrl_fd);
 out_teardown:
+	ncd_ctrl_close(&s.ctrl);
 	server_teardown(&s);
 out:
 	if (r)
