@@ -4,6 +4,8 @@
 fuzz_cmsg:    kernel-layout control buffers (cmsghdr + 24-byte dmabuf cmsg)
               behind the harness's 8-byte header.
 fuzz_opts:    typical command lines, arguments separated by NUL.
+fuzz_ctrl:    control-protocol frames (ctrl_proto.h): HELLO, ACCEPT, REFUSE
+              and RESULT as ncdevmem writes them, and broken ones.
 fuzz_netlink: real replies of this kernel (root: a veth pair with 4 queues
               in a scratch netns): nlctrl getfamily, netdev dev-get,
               queue-get dump, page-pool-get dump, napi-get, bind-rx errors
@@ -79,6 +81,37 @@ LINES = [
     '--time=-1 -l',
     '-P 129 -l --discard',
 ]
+
+
+# ---- fuzz_ctrl ----
+HELLO, ACCEPT, REFUSE, RESULT = 1, 2, 3, 4
+
+
+def ctrl_frame(mtype, payload, version=1, magic=b'NCDC', length=None):
+    n = len(payload) if length is None else length
+    return magic + bytes([version, mtype, n >> 8, n & 255]) + payload
+
+
+def gen_ctrl():
+    hello = (b'flows=2\npattern=offset\nseed=121373165188709\nperiod=67108864\n'
+             b'time=10.000000\nbytes=0\ndir=forward\nchunk=0\ncorrupt=-1\nset=3\n')
+    put('fuzz_ctrl', 'hello', ctrl_frame(HELLO, hello))
+    rev = hello.replace(b'dir=forward', b'dir=reverse').replace(b'corrupt=-1', b'corrupt=12345')
+    put('fuzz_ctrl', 'hello_reverse', ctrl_frame(HELLO, rev))
+    up = b'flows=1\npattern=upstream\nperiod=7\nbytes=1048576\nset=34\n'
+    put('fuzz_ctrl', 'accept_upstream', ctrl_frame(ACCEPT, up))
+    put('fuzz_ctrl', 'refuse', ctrl_frame(REFUSE, b'-P 1 on the client, -P 2 on the server: give it on one end only\n'))
+    res = (b'role=receiver\nvalidated=1\nbytes=8192\nsecs=1.000000\ncpu_user=0.010000\n'
+           b'cpu_sys=0.200000\nchecked=8192\nbad=1\nfirst=1000\nexpected=174\nactual=81\n'
+           b'flows=2\nflow=0 4096 0.000000 1.000000\nflow=1 4096 0.001000 0.990000\n')
+    put('fuzz_ctrl', 'result', ctrl_frame(RESULT, res))
+    put('fuzz_ctrl', 'result_flow_out_of_range', ctrl_frame(RESULT, b'flows=1\nflow=5 1 0 1\n'))
+    put('fuzz_ctrl', 'unknown_key', ctrl_frame(HELLO, b'future=1\nflows=3\n'))
+    put('fuzz_ctrl', 'no_newline', ctrl_frame(HELLO, b'flows=3'))
+    put('fuzz_ctrl', 'bad_version', ctrl_frame(HELLO, hello, version=2))
+    put('fuzz_ctrl', 'not_ours', b'GET / HTTP/1.1\r\n\r\n')
+    put('fuzz_ctrl', 'too_long', ctrl_frame(HELLO, b'', length=65535))
+    put('fuzz_ctrl', 'binary', ctrl_frame(HELLO, b'flows=\x00\xff\n'))
 
 
 def gen_opts():
@@ -205,6 +238,7 @@ if __name__ == '__main__':
         gen_netlink_in_ns()
         sys.exit(0)
     gen_cmsg()
+    gen_ctrl()
     gen_opts()
     if '--no-netlink' not in sys.argv:
         gen_netlink()
