@@ -6,7 +6,9 @@
 netns_pair_up
 for how in kill bytes; do
 	extra=()
-	[ $how = bytes ] && extra=(--bytes 50M)
+	# --no-ctrl: a server on its own options (with the control connection
+	# the client would take its --bytes and stop in time)
+	[ $how = bytes ] && extra=(--bytes 50M --no-ctrl)
 	bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5230 --validate -i 0 "${extra[@]}" 2>"$TMP/srv.err"
 	srv=$BG_PID
 	wait_listen "$NS_A" 5230
