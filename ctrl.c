@@ -311,19 +311,27 @@ int ncd_ctrl_client(struct ncd_ctrl *c, struct ncd_opts *o)
 
 int ncd_ctrl_listen(const struct ncd_opts *o)
 {
-	uint16_t port = ncd_ctrl_port(o->port);
-	int fd;
+	struct sockaddr_in6 sa;
+	int one = 1, fd;
 
-	if (o->no_ctrl)
+	if (o->no_ctrl || ncd_resolve(o->server, ncd_ctrl_port(o->port), &sa))
 		return -1;
-	fd = ncd_listen(o->server, port, 16);
-	if (fd < 0) {
-		fprintf(stderr, "ncdevmem: no control port %u: ncdevmem clients must give every setting themselves (or use --no-ctrl)\n",
-			port);
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
+		close(fd);
 		return -1;
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
+}
+
+void ncd_ctrl_listen_note(const struct ncd_opts *o, int fd)
+{
+	if (fd < 0 && !o->no_ctrl)
+		fprintf(stderr, "ncdevmem: control port %u is taken: ncdevmem clients must give every setting themselves (free it, or --no-ctrl)\n",
+			ncd_ctrl_port(o->port));
 }
 
 void ncd_ctrl_refuse(struct ncd_ctrl *c, const char *why)

@@ -39,9 +39,10 @@ uint16_t ncd_ctrl_port(uint16_t port);
  */
 int ncd_ctrl_client(struct ncd_ctrl *c, struct ncd_opts *o);
 
-/* Server: the control listener, or -1 (a line says why; runs go on
- * without it). */
+/* Server: the control listener, or -1 (quietly: runs go on without it;
+ * ncd_ctrl_listen_note() says so once the data port is ours). */
 int ncd_ctrl_listen(const struct ncd_opts *o);
+void ncd_ctrl_listen_note(const struct ncd_opts *o, int fd);
 /*
  * Server: wait on @ctrl_lfd and @data_lfd.  0 with c->fd == -1: a data
  * connection came first (it stays queued).  0 with c->fd >= 0: @o holds

@@ -232,6 +232,8 @@ int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 	sigaddset(&set, SIG_FLOW);
 	pthread_sigmask(SIG_BLOCK, &set, &old);	/* threads inherit it */
 	ncd_stop_notify(on_stop, r);
+	if (ncd_stop_signal())	/* came before the callback was in place */
+		ncd_run_stop(r);
 	for (i = 0; i < r->nflows; i++, started++) {
 		if (pthread_create(&tids[i], NULL, flow_main, &r->flows[i])) {
 			fail_unstarted(r, i);

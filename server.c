@@ -186,6 +186,7 @@ int ncd_server_main(const struct ncd_opts *o)
 	data_fd = ncd_listen(o->server, o->port, 512);
 	if (data_fd < 0)
 		goto out_close;
+	ncd_ctrl_listen_note(o, ctrl_fd);
 	if (!o->json)
 		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s)\n",
 			o->port, ncd_mode_name(o->mode),

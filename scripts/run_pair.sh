@@ -401,6 +401,9 @@ SRV_ARGS=(-l -s "$LOCAL_ADDR" -p "$PORT" -P $((FLOWS * NREM)) --mode "$MODE" --m
 	"${VAL_SRV[@]}" -J -i "$INTERVAL")
 CLI_ARGS=(-s "$LOCAL_ADDR" -p "$PORT" -P "$FLOWS" "${VAL_CLI[@]}" --time "$TIME"
 	-J -i "$INTERVAL")
+# several senders, or a server told not to validate: each end on its own
+# options (the control connection would hand one sender's settings over)
+[ "$NREM" -gt 1 ] || [ "$VALIDATE" != 1 ] && SRV_ARGS+=(--no-ctrl)
 if [ "$MODE" != copy ]; then
 	# devmem/zcrx: bind NETIF, steer the flows by the client address.
 	SRV_ARGS+=(-f "$NETIF" -c "${R_ADDR[0]}")

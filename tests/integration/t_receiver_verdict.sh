@@ -38,7 +38,9 @@ wait $srv; rc=$?
 assert_contains "$TMP/s1.err" "validation: ok, 1048576 bytes checked" "the real stream validated"
 assert_contains "$TMP/s1.err" "connections: 1 flow, 1 empty" "the scan counted as empty"
 
-bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5292 --validate -P 2 --connect-timeout 1 -i 0 2>"$TMP/s2.err"
+# --no-ctrl: a client that is not ncdevmem (an ncdevmem client would
+# bring the server's -P 2 along, t_ctrl_settings)
+bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5292 --validate -P 2 --no-ctrl --connect-timeout 1 -i 0 2>"$TMP/s2.err"
 srv=$BG_PID
 wait_listen "$NS_A" 5292
 in_b timeout 60 "$NCDEVMEM" -s "$ADDR_A" -p 5292 --validate --bytes 1M -i 0 2>"$TMP/c2.err" ||
@@ -55,8 +57,9 @@ if [ -w "$pids/cgroup.procs" ] && [ "${NCD_SUITE:-}" != asan ]; then
 	mkdir "$cg" || fail "pids cgroup"
 	at_exit rmdir "$cg"
 	echo 4 >"$cg/pids.max"	# timeout, main, signal waiter, acceptor: no flow thread
+	# (--no-ctrl: flow threads start at once, not after a control peer)
 	# joined before "ip netns exec", which mounts a sysfs without cgroups
-	bash -c "echo \$\$ >$cg/cgroup.procs && exec ip netns exec $NS_A timeout 30 $NCDEVMEM -l -s $ADDR_A -p 5293 --validate -P 2 -i 0" \
+	bash -c "echo \$\$ >$cg/cgroup.procs && exec ip netns exec $NS_A timeout 30 $NCDEVMEM -l -s $ADDR_A -p 5293 --validate -P 2 --no-ctrl -i 0" \
 		2>"$TMP/s3.err"
 	rc=$?
 	[ $rc -eq 1 ] || { cat "$TMP/s3.err"; fail "no thread for the flows: exit $rc, expected 1"; }
