@@ -17,6 +17,7 @@
 #include "devmem_path.h"
 #include "modes.h"
 #include "nic.h"
+#include "pace.h"
 #include "run.h"
 #include "sock.h"
 #include "stop.h"
@@ -30,6 +31,7 @@ struct client {
 	struct ncd_tx_cfg cfg;
 	struct ncd_tx_path path;
 	uint8_t *stdin_buf;	/* no pattern: stdin is read into this */
+	struct ncd_sock_tune tune;	/* -w, -C */
 };
 
 static int flow_stopped(struct ncd_flow *f)
@@ -54,7 +56,7 @@ static long send_corrupted(int fd, const struct ncd_opts *o, uint64_t off,
 }
 
 static void send_pattern(struct ncd_flow *f, struct client *c,
-			 struct ncd_tx_flow *fl)
+			 struct ncd_tx_flow *fl, const struct ncd_pace *pace)
 {
 	const struct ncd_opts *o = f->run->o;
 	struct ncd_tx_sink *sink = &fl->sink;
@@ -67,8 +69,9 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 
 		if (o->bytes && o->bytes - off < len)
 			len = o->bytes - off;
-		if (!len)
+		if (!len || ncd_pace_wait(pace, off, &f->run->stop))
 			break;
+		len = ncd_pace_chunk(pace, len);
 		if (o->corrupt_at >= 0 && corrupt >= off && corrupt < off + len)
 			n = send_corrupted(sink->fd, o, off, len);
 		else
@@ -92,7 +95,7 @@ static void send_pattern(struct ncd_flow *f, struct client *c,
 
 /* Like nc: send stdin, each chunk staged where the path sends from. */
 static void send_stdin(struct ncd_flow *f, struct client *c,
-		       struct ncd_tx_flow *fl)
+		       struct ncd_tx_flow *fl, const struct ncd_pace *pace)
 {
 	struct ncd_tx_sink *sink = &fl->sink;
 	uint64_t total = 0;
@@ -112,7 +115,9 @@ static void send_stdin(struct ncd_flow *f, struct client *c,
 			return;
 		}
 		for (ssize_t done = 0; done < n; done += w) {
-			w = sink->send(sink, done, n - done);
+			if (ncd_pace_wait(pace, total, &f->run->stop))
+				return;
+			w = sink->send(sink, done, ncd_pace_chunk(pace, n - done));
 			if (w < 0) {
 				if (!flow_stopped(f))
 					ncd_flow_error(f, "send failed: %s", strerror(-w));
@@ -165,12 +170,16 @@ static void client_flow(struct ncd_flow *f)
 	const struct ncd_tx_path_ops *ops = c->path.ops;
 	struct ncd_tx_flow fl = { .stdin_buf = c->stdin_buf };
 	uint16_t sport = o->client && o->flows == 1 ? o->port : 0;
+	struct ncd_pace pace;
 	int fd, ret;
 
+	if (o->cport)		/* --cport: consecutive ports, one a flow */
+		sport = o->cport + f->idx;
 	fd = ncd_connect(&(struct ncd_dial){
 		.host = o->server, .port = o->port, .src = o->client,
 		.src_port = sport, .ifname = ops->bind_device ? o->ifname : NULL,
-		.timeout_s = o->connect_timeout_s, .stop = &f->run->stop });
+		.timeout_s = o->connect_timeout_s, .stop = &f->run->stop,
+		.tune = &c->tune });
 	if (fd < 0) {
 		if (!atomic_load(&f->run->stop))
 			ncd_flow_error(f, "no connection to %s port %u", o->server,
@@ -185,10 +194,11 @@ static void client_flow(struct ncd_flow *f)
 			       strerror(-ret));
 		free(fl.ring);
 	} else {
+		ncd_pace_start(&pace, o->bitrate);
 		if (o->pat.kind != NCD_PAT_NONE)
-			send_pattern(f, c, &fl);
+			send_pattern(f, c, &fl, &pace);
 		else
-			send_stdin(f, c, &fl);
+			send_stdin(f, c, &fl, &pace);
 		ops->close(&c->path, &fl);
 	}
 	drain(f, fd);
@@ -222,6 +232,12 @@ int ncd_client_main(const struct ncd_opts *o)
 
 	if (!r || ncd_run_init(r, o, "sender", o->flows, &c))
 		goto out;
+	c.tune = (struct ncd_sock_tune){ .window = o->window,
+					 .congestion = o->congestion };
+	if (ncd_sock_tune_check(&c.tune)) {	/* once, not once a flow */
+		rc = NCD_EXIT_USAGE;
+		goto out;
+	}
 	ret = client_setup(&c, o);
 	if (!ret && ncd_stop_signal())
 		ret = -EINTR;	/* stopped during set-up: undo, then 128+N */

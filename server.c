@@ -164,7 +164,8 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct ncd_opts *o)
 	*c = (struct ncd_accept_cfg){ .flows = o->flows,
 				      .need_data = o->pat.kind != NCD_PAT_NONE,
 				      .window_s = o->connect_timeout_s,
-				      .no_peer_s = o->time_s,
+				      /* --forever waits for the next run */
+				      .no_peer_s = o->forever ? 0 : o->time_s,
 				      .idle_s = o->idle_timeout_s };
 	if (!o->client)
 		return 0;
@@ -175,22 +176,20 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct ncd_opts *o)
 	return 0;
 }
 
-static int server_listen(struct ncd_run *r, struct server *s,
-			 const struct ncd_opts *o)
+/* The listening socket; -w and -C set on it reach every accepted one. */
+static int server_listen(const struct ncd_opts *o)
 {
-	struct ncd_accept_cfg c;
-
-	if (accept_cfg(&c, o))
-		return -1;
+	struct ncd_sock_tune t = { .window = o->window,
+				   .congestion = o->congestion };
 	/* a deep backlog: the acceptor sorts connections out, the kernel
 	 * should not drop the real ones while strangers fill the queue */
-	r->listen_fd = ncd_listen(o->server, o->port, 512);
-	if (r->listen_fd < 0)
-		return -1;
-	if (ncd_accept_start(&s->acc, &c, r->listen_fd, &r->stop))
-		return -1;
-	r->rep.conns = &s->acc.counts;
-	return 0;
+	int fd = ncd_listen(o->server, o->port, 512);
+
+	if (fd >= 0 && ncd_sock_tune(fd, &t, 1)) {
+		close(fd);
+		return -2;
+	}
+	return fd;
 }
 
 static void server_teardown(struct server *s)
@@ -201,14 +200,48 @@ static void server_teardown(struct server *s)
 	ncd_mem_close(&s->mem);
 }
 
+/* One run on @lfd: accept -P flows, receive, report.  Returns the exit
+ * code, or -1 when the run could not even start; *@sig: the signal that
+ * stopped it, 0 if none. */
+static int serve_run(struct server *s, const struct ncd_opts *o, int lfd,
+		     int *sig)
+{
+	struct ncd_run *r = calloc(1, sizeof(*r));
+	struct ncd_accept_cfg c;
+	int rc = -1;
+
+	*sig = 0;
+	if (!r || ncd_run_init(r, o, "receiver", o->flows, s) || accept_cfg(&c, o))
+		goto out;
+	/* a one-off run's stop shuts the listener down to wake accept();
+	 * --forever keeps it for the next run (the acceptor polls) */
+	if (!o->forever)
+		r->listen_fd = lfd;
+	if (ncd_accept_start(&s->acc, &c, lfd, &r->stop))
+		goto out_accept;
+	r->rep.conns = &s->acc.counts;
+	*sig = ncd_run_flows(r, server_flow);
+	ncd_accept_finish(&s->acc);
+	/* --forever stopped between runs: nothing to report */
+	if (o->forever && *sig && !r->rep.t0)
+		rc = 128 + *sig;
+	else
+		rc = ncd_report_finish(&r->rep, o->json ? stdout : NULL, *sig);
+out_accept:
+	ncd_accept_finish(&s->acc);
+out:
+	if (r)
+		ncd_report_free(&r->rep);
+	free(r);
+	return rc;
+}
+
 int ncd_server_main(const struct ncd_opts *o)
 {
 	struct server s = { 0 };
-	struct ncd_run *r = calloc(1, sizeof(*r));
-	int rc = NCD_EXIT_FAIL, sig, ret;
+	int rc = NCD_EXIT_FAIL, sig = 0, ret, lfd = -1;
+	unsigned int runs = 0;
 
-	if (!r || ncd_run_init(r, o, "receiver", o->flows, &s))
-		goto out;
 	ret = server_setup(&s, o);
 	if (!ret && ncd_stop_signal())
 		ret = -EINTR;	/* stopped during set-up: undo, then 128+N */
@@ -218,24 +251,31 @@ int ncd_server_main(const struct ncd_opts *o)
 		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
 		goto out_teardown;
 	}
-	if (server_listen(r, &s, o))
-		goto out_close;
+	lfd = server_listen(o);
+	if (lfd < 0) {
+		rc = lfd == -2 ? NCD_EXIT_USAGE : NCD_EXIT_FAIL;
+		goto out_teardown;
+	}
 	if (!o->json)
-		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s)\n",
+		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s%s)\n",
 			o->port, ncd_mode_name(o->mode),
-			ncd_mem_kind_name(o->mem), o->flows, o->flows > 1 ? "s" : "");
-	sig = ncd_run_flows(r, server_flow);
-	ncd_accept_finish(&s.acc);
-	rc = ncd_report_finish(&r->rep, o->json ? stdout : NULL, sig);
-out_close:
-	ncd_accept_finish(&s.acc);
-	if (r->listen_fd >= 0)
-		close(r->listen_fd);
+			ncd_mem_kind_name(o->mem), o->flows, o->flows > 1 ? "s" : "",
+			o->forever ? "; runs back to back until SIGINT/SIGTERM" : "");
+	do {
+		rc = serve_run(&s, o, lfd, &sig);
+		if (rc < 0) {
+			rc = NCD_EXIT_FAIL;
+			break;
+		}
+		runs++;
+		if (o->forever && !sig && !o->json) {
+			fprintf(stderr, "ncdevmem: run %u done (exit %d); receiving on port %u again\n",
+				runs, rc, o->port);
+			fflush(stderr);
+		}
+	} while (o->forever && !sig && !ncd_stop_signal());
+	close(lfd);
 out_teardown:
 	server_teardown(&s);
-out:
-	if (r)
-		ncd_report_free(&r->rep);
-	free(r);
 	return rc;
 }
