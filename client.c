@@ -25,6 +25,7 @@ struct client {
 	int receiving;		/* -R */
 	struct ncd_ctrl ctrl;
 	struct ncd_ctrl_result peer;	/* the server's figures */
+	struct ncd_sock_tune tune;	/* -w, -C */
 };
 
 static void client_flow(struct ncd_flow *f)
@@ -34,12 +35,15 @@ static void client_flow(struct ncd_flow *f)
 	uint16_t sport = o->client && o->flows == 1 ? o->port : 0;
 	int fd;
 
+	if (o->cport)		/* --cport: consecutive ports, one a flow */
+		sport = o->cport + f->idx;
 	fd = ncd_connect(&(struct ncd_dial){
 		.host = o->server, .port = o->port, .src = o->client,
 		.src_port = sport,
 		.ifname = !c->receiving && ncd_tx_side_bind_device(&c->tx) ?
 			  o->ifname : NULL,
-		.timeout_s = o->connect_timeout_s, .stop = &f->run->stop });
+		.timeout_s = o->connect_timeout_s, .stop = &f->run->stop,
+		.tune = &c->tune });
 	if (fd < 0) {
 		if (!atomic_load(&f->run->stop))
 			ncd_flow_error(f, "no connection to %s port %u", o->server,
@@ -86,6 +90,12 @@ int ncd_client_main(const struct ncd_opts *o)
 	if (!c || !r)
 		goto out;
 	c->o = *o;
+	c->tune = (struct ncd_sock_tune){ .window = o->window,
+					  .congestion = o->congestion };
+	if (ncd_sock_tune_check(&c->tune)) {	/* once, not once a flow */
+		rc = NCD_EXIT_USAGE;
+		goto out;
+	}
 	rc = ncd_ctrl_client(&c->ctrl, &c->o);
 	if (rc) {
 		if (rc < 0)

@@ -9,15 +9,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "copy_path.h"
+#include "copy_ring.h"
 #include "copy_stage.h"
 #include "pattern.h"
 
 #define COPY_RECV_MAX	(256 << 10)
 
 struct copy_src {
-	int fd;
+	struct ncd_copy_ring r;
 	struct ncd_mem *m;
-	size_t off, len, pos;
 	void *bounce;		/* only when the provider has no CPU mapping */
 };
 
@@ -25,37 +25,26 @@ static int copy_next(struct ncd_frag_source *s, struct ncd_frag *frags,
 		     unsigned int max)
 {
 	struct copy_src *c = s->priv;
-	size_t room = c->len - c->pos;
+	size_t room = ncd_copy_ring_room(&c->r, COPY_RECV_MAX);
 	char *dst;
 	ssize_t n;
 
-	if (room > COPY_RECV_MAX)
-		room = COPY_RECV_MAX;
-	dst = c->bounce ? c->bounce : (char *)c->m->cpu_addr + c->off + c->pos;
+	dst = c->bounce ? c->bounce : (char *)c->m->cpu_addr + c->r.off + c->r.pos;
 	/* CPU writes into a dma-buf mapping are bracketed (DMA_BUF_IOCTL_SYNC) */
 	if (!c->bounce && c->m->ops->cpu_begin && (n = c->m->ops->cpu_begin(c->m)))
 		return n;
-	do
-		n = recv(c->fd, dst, room, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		n = -errno;
+	n = ncd_copy_ring_recv(&c->r, dst, room);
 	if (!c->bounce && c->m->ops->cpu_end)
 		c->m->ops->cpu_end(c->m);
 	if (n <= 0)
 		return n;
 	if (c->bounce) {
-		int ret = c->m->ops->copy_in(c->m, c->off + c->pos, c->bounce, n);
+		int ret = c->m->ops->copy_in(c->m, c->r.off + c->r.pos, c->bounce, n);
 
 		if (ret)
 			return ret;
 	}
-	frags[0] = (struct ncd_frag){ .off = c->off + c->pos, .len = n,
-				      .stream_off = s->stream_off };
-	s->stream_off += n;
-	c->pos += n;
-	if (c->pos == c->len)
-		c->pos = 0;
+	ncd_copy_ring_emit(&c->r, s, n, &frags[0]);
 	return 1;
 }
 
@@ -81,7 +70,7 @@ int ncd_copy_source_open(struct ncd_frag_source *s, int fd, struct ncd_mem *m,
 
 	if (!c)
 		return -ENOMEM;
-	*c = (struct copy_src){ .fd = fd, .m = m, .off = off, .len = len };
+	*c = (struct copy_src){ .r = { .fd = fd, .off = off, .len = len }, .m = m };
 	if (!m->cpu_addr && !(c->bounce = malloc(COPY_RECV_MAX))) {
 		free(c);
 		return -ENOMEM;

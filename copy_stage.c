@@ -9,12 +9,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include "copy_ring.h"
 #include "copy_stage.h"
 
 struct stage_src {
-	int fd;
+	struct ncd_copy_ring r;	/* the flow's slice of the provider */
 	struct ncd_vq *q;
-	size_t off, len, pos;	/* the flow's slice of the provider */
 };
 
 static int stage_next(struct ncd_frag_source *s, struct ncd_frag *frags,
@@ -22,7 +22,7 @@ static int stage_next(struct ncd_frag_source *s, struct ncd_frag *frags,
 {
 	struct stage_src *c = s->priv;
 	struct ncd_vq_batch *b = ncd_vq_next(c->q);
-	size_t cap = 0, room = c->len - c->pos;
+	size_t cap = 0;
 	void *buf;
 	ssize_t n;
 
@@ -31,21 +31,12 @@ static int stage_next(struct ncd_frag_source *s, struct ncd_frag *frags,
 	buf = ncd_vq_stage(c->q, b, &cap);
 	if (!buf)
 		return -ENOMEM;
-	if (room > cap)
-		room = cap;
-	do
-		n = recv(c->fd, buf, room, 0);
-	while (n < 0 && errno == EINTR);
+	n = ncd_copy_ring_recv(&c->r, buf, ncd_copy_ring_room(&c->r, cap));
 	if (n <= 0)
-		return n < 0 ? -errno : 0;
+		return n;
 	b->stage = buf;
 	b->stage_len = n;
-	frags[0] = (struct ncd_frag){ .off = c->off + c->pos, .len = n,
-				      .stream_off = s->stream_off };
-	s->stream_off += n;
-	c->pos += n;
-	if (c->pos == c->len)
-		c->pos = 0;
+	ncd_copy_ring_emit(&c->r, s, n, &frags[0]);
 	return 1;
 }
 
@@ -68,7 +59,7 @@ int ncd_stage_source_open(struct ncd_frag_source *s, int fd, struct ncd_vq *q,
 
 	if (!c)
 		return -ENOMEM;
-	*c = (struct stage_src){ .fd = fd, .q = q, .off = off, .len = len };
+	*c = (struct stage_src){ .r = { .fd = fd, .off = off, .len = len }, .q = q };
 	*s = (struct ncd_frag_source){ .name = "copy", .next = stage_next,
 				       .release = stage_release,
 				       .close = stage_close, .priv = c };

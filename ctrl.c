@@ -103,7 +103,8 @@ void ncd_ctrl_settings_of(const struct ncd_opts *o, struct ncd_ctrl_settings *s)
 					 .time_s = o->time_s, .bytes = o->bytes,
 					 .dir = o->dir, .tx_chunk = o->tx_chunk,
 					 .corrupt_at = o->corrupt_at,
-					 .set = o->set & NCD_SET_ALL };
+					 .set = o->set & NCD_SET_ALL,
+					 .bitrate = o->bitrate };
 }
 
 static const char *pat_arg(const struct ncd_pattern *p, char *buf, size_t n)
@@ -157,6 +158,8 @@ int ncd_ctrl_merge(const struct ncd_opts *o, const struct ncd_ctrl_settings *s,
 	TAKE(NCD_SET_TIME, time_s);
 	TAKE(NCD_SET_BYTES, bytes);
 	TAKE(NCD_SET_CHUNK, tx_chunk);
+	if (!s->bitrate)	/* --bitrate: the client's, else the server's */
+		out->bitrate = srv.bitrate;
 	/* the server's --bytes ends the run, not the client's default --time */
 	if ((o->set & NCD_SET_BYTES) && !((s->set | o->set) & NCD_SET_TIME))
 		out->time_s = 0;
@@ -176,6 +179,7 @@ void ncd_ctrl_apply(struct ncd_opts *o, const struct ncd_ctrl_settings *s)
 	o->dir = s->dir;
 	o->tx_chunk = s->tx_chunk;
 	o->corrupt_at = s->corrupt_at;
+	o->bitrate = s->bitrate;
 	o->set |= s->set;
 	/* an end that only receives runs until the sender's end of stream
 	 * (bounded by --idle-timeout): --time is the sender's */
@@ -400,7 +404,8 @@ int ncd_ctrl_server_wait(struct ncd_ctrl *c, int ctrl_lfd, int data_lfd,
 
 		if (ncd_stop_signal())
 			return -EINTR;
-		if (o->time_s > 0 && ncd_now() - t0 >= o->time_s)
+		/* --forever waits for the next run as long as it takes */
+		if (!o->forever && o->time_s > 0 && ncd_now() - t0 >= o->time_s)
 			return 0;	/* the acceptor says "no peer" */
 		if (poll(p, 2, 100) <= 0)
 			continue;

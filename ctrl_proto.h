@@ -59,6 +59,7 @@ struct ncd_ctrl_settings {
 	uint32_t tx_chunk;
 	int64_t corrupt_at;	/* -1: none */
 	unsigned int set;	/* NCD_SET_* */
+	uint64_t bitrate;	/* --bitrate of the sending end, 0 = unpaced */
 };
 
 struct ncd_ctrl_flow {

@@ -16,6 +16,7 @@ enum {
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
 	OPT_IDLE_TIMEOUT, OPT_RESTORE, OPT_JSON_STREAM, OPT_LOGFILE,
 	OPT_FORCEFLUSH, OPT_BIDIR, OPT_NO_CTRL,
+	OPT_BITRATE, OPT_CPORT, OPT_FOREVER,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +62,14 @@ static const struct option long_opts[] = {
 	{ "reverse",		no_argument,		NULL, 'R' },
 	{ "bidir",		no_argument,		NULL, OPT_BIDIR },
 	{ "no-ctrl",		no_argument,		NULL, OPT_NO_CTRL },
+	{ "bitrate",		required_argument,	NULL, OPT_BITRATE },
+	{ "window",		required_argument,	NULL, 'w' },
+	{ "congestion",		required_argument,	NULL, 'C' },
+	{ "omit",		required_argument,	NULL, 'O' },
+	{ "affinity",		required_argument,	NULL, 'A' },
+	{ "cport",		required_argument,	NULL, OPT_CPORT },
+	{ "one-off",		no_argument,		NULL, '1' },
+	{ "forever",		no_argument,		NULL, OPT_FOREVER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -75,6 +84,12 @@ void ncd_opts_usage(FILE *f)
 "\n"
 "Like netcat: without a pattern the server writes what it receives to stdout\n"
 "and the client sends stdin.  With a pattern both sides generate/check it.\n"
+"\n"
+"Two families of options: the kernel selftest's short flags keep its meaning\n"
+"(-l -s -c -p -f -v -q -t -z -L -n -b), so its command lines run unchanged;\n"
+"iperf3's options are long options, with iperf3's short letter only where the\n"
+"selftest leaves it free (-P -i -J -w -C -O -A -1; --bitrate, not -b, and\n"
+"--time, not -t).  See the iperf3 group at the end.\n"
 "\n"
 "Roles and addresses:\n"
 "  -l, --listen            receive; accept --flows connections\n"
@@ -138,6 +153,20 @@ void ncd_opts_usage(FILE *f)
 "                          (automatic with nc, socat or the kernel selftest)\n"
 "  -h, --help              this text;  -V, --version\n"
 "\n"
+"iperf3-style options (iperf3's meaning; long only where the selftest has the letter):\n"
+"      --bitrate RATE      pace each sending flow to RATE bits/s (K/M/G = 1000;\n"
+"                          iperf3 -b), 0 = unpaced (default)\n"
+"  -w, --window BYTES      SO_SNDBUF and SO_RCVBUF of every data socket\n"
+"  -C, --congestion ALGO   TCP congestion control (tcp_available_congestion_control)\n"
+"  -O, --omit SEC          leave the first SEC seconds out of the summary;\n"
+"                          their intervals are marked omitted; --time comes after\n"
+"  -A, --affinity N[,M]    pin every thread to CPU N; M is the peer's CPU (used\n"
+"                          only by a peer that receives our settings)\n"
+"      --cport PORT        client source port; flow i uses PORT+i-1\n"
+"  -1, --one-off           server: one run, then exit (the default)\n"
+"      --forever           server: serve runs back to back, each reported on its\n"
+"                          own, until SIGINT/SIGTERM (iperf3 -s's default)\n"
+"\n"
 "Exit: 0 ok, 1 failure or validation error, 2 usage, 4 skipped (not supported here).\n",
 	f);
 }
@@ -190,6 +219,53 @@ int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out)
 	return 0;
 }
 
+int ncd_parse_rate(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	char *end;
+	double v;
+
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.') ||
+	    s[strspn(s, "0123456789.KMGTkmgt")])
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v))
+		return -1;
+	if (*end) {
+		if (end[1] || !(u = strchr(units, *end & ~0x20)))
+			return -1;
+		v *= pow(1000, (int)(u - units) + 1);
+	}
+	if (v >= 1e18)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* -A N or N,M: CPU numbers below CPU_SETSIZE (1024). */
+static int parse_affinity(const char *s, int *cpu, int *peer)
+{
+	char *comma = strchr(s, ',');
+	char one[16];
+	uint64_t v;
+
+	if (comma && (size_t)(comma - s) >= sizeof(one))
+		return -1;
+	snprintf(one, sizeof(one), "%.*s", comma ? (int)(comma - s) : 15, s);
+	if (ncd_parse_u64(one, 1023, 0, &v))
+		return -1;
+	*cpu = (int)v;
+	*peer = -1;
+	if (!comma)
+		return 0;
+	if (ncd_parse_u64(comma + 1, 1023, 0, &v))
+		return -1;
+	*peer = (int)v;
+	return 0;
+}
+
 /* Seconds as a plain decimal ("2", "0.5", "1e-3"): no hex, inf or nan. */
 int ncd_parse_seconds(const char *s, double *out)
 {
@@ -221,6 +297,8 @@ static void defaults(struct ncd_opts *o)
 	o->connect_timeout_s = 10;
 	o->idle_timeout_s = 60;
 	o->corrupt_at = -1;
+	o->affinity = -1;
+	o->affinity_peer = -1;
 }
 
 #define BAD(...) do { fprintf(err, "ncdevmem: " __VA_ARGS__); \
@@ -345,6 +423,35 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 		o->mem = k;
 		o->mem_set = 1;
 		break;
+	case OPT_BITRATE:
+		if (ncd_parse_rate(optarg, &o->bitrate))
+			BAD("bad bitrate '%s': expected bits per second, e.g. 100M or 2.5G",
+			    optarg);
+		break;
+	case 'w': NUM("window", 1u << 30, 1, o->window);
+		if (!o->window)
+			BAD("bad window '0': give the socket buffer size in bytes");
+		break;
+	case 'C':
+		if (!*optarg || strlen(optarg) > 15)
+			BAD("bad congestion control '%s': a name such as cubic or reno",
+			    optarg);
+		o->congestion = optarg;
+		break;
+	case 'O':
+		if (ncd_parse_seconds(optarg, &o->omit_s))
+			BAD("bad omit '%s': expected seconds", optarg);
+		break;
+	case 'A':
+		if (parse_affinity(optarg, &o->affinity, &o->affinity_peer))
+			BAD("bad affinity '%s': expected CPU N or N,M (0..1023)", optarg);
+		break;
+	case OPT_CPORT: NUM("client port", 65535, 0, o->cport);
+		if (!o->cport)
+			BAD("bad client port '0'");
+		break;
+	case '1': o->one_off = 1; break;
+	case OPT_FOREVER: o->forever = 1; break;
 	default:
 		BAD("unknown option");
 	}
@@ -468,6 +575,15 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 	if (o->json && !o->logfile && o->listen && o->pat.kind == NCD_PAT_NONE &&
 	    !o->discard && o->no_ctrl)
 		BAD("-J prints JSON on stdout, where received payload would go: add --validate, -v N or --discard");
+	if (o->forever && o->one_off)
+		BAD("--forever and --one-off contradict each other: pick one");
+	if ((o->forever || o->one_off) && !o->listen)
+		BAD("--%s is for a server (-l)", o->forever ? "forever" : "one-off");
+	if (o->cport && o->listen)
+		BAD("--cport is for a client: the server listens on -p");
+	if (o->cport && o->cport + o->flows - 1 > 65535)
+		BAD("--cport %u with -P %u runs past port 65535: lower --cport",
+		    o->cport, o->flows);
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1 && !o->discard && o->listen)
 		BAD("%u flows without a pattern: add --validate, -v N or --discard",
 		    o->flows);
@@ -486,7 +602,7 @@ int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err)
 	defaults(o);
 	optind = 0;	/* 0, not 1: glibc also forgets a half-read "-ab" */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ls:c:p:f:v:q:t:z:Lnb:P:i:JhVR",
+	while ((c = getopt_long(argc, argv, ":ls:c:p:f:v:q:t:z:Lnb:P:i:JhVRw:C:O:A:1",
 				long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			ncd_opts_usage(stdout);

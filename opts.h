@@ -62,6 +62,16 @@ struct ncd_opts {
 	int no_ctrl;		/* --no-ctrl: never open or accept one */
 	unsigned int set;	/* NCD_SET_*: settings given explicitly */
 	int buf_size_set;	/* --buf-size given */
+	/* iperf3-style options */
+	uint64_t bitrate;	/* --bitrate: bits/s per sending flow, 0 = unpaced */
+	uint32_t window;	/* -w: SO_SNDBUF and SO_RCVBUF, 0 = kernel default */
+	const char *congestion;	/* -C: TCP_CONGESTION, NULL = system default */
+	double omit_s;		/* -O: left out of the summary */
+	int affinity;		/* -A N: this host's CPU, -1 = not pinned */
+	int affinity_peer;	/* -A N,M: M, the peer's CPU, -1 = none */
+	uint16_t cport;		/* --cport: client source port, 0 = any */
+	int one_off;		/* -1: one run, then exit (the default) */
+	int forever;		/* --forever: serve runs back to back */
 };
 
 /* Parse argv.  Returns 0, or NCD_EXIT_USAGE after printing one line to @err;
@@ -82,5 +92,8 @@ int ncd_opts_refinish(struct ncd_opts *o, FILE *err);
  * nothing after, range-checked; K/M/G/T (1024) when @suffix.  0 or -1. */
 int ncd_parse_u64(const char *s, uint64_t max, int suffix, uint64_t *out);
 int ncd_parse_seconds(const char *s, double *out);
+/* A rate in bits per second, iperf3-style: "100M", "1.5G" (K/M/G/T are
+ * powers of 1000).  0 or -1. */
+int ncd_parse_rate(const char *s, uint64_t *out);
 
 #endif

@@ -102,7 +102,8 @@ int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 	r->json_f = o->logfile ? stderr : stdout;
 	r->wall_t0 = time(NULL);
 	r->last_bytes = calloc(nflows, sizeof(*r->last_bytes));
-	if (!r->last_bytes)
+	r->omit_bytes = calloc(nflows, sizeof(*r->omit_bytes));
+	if (!r->last_bytes || !r->omit_bytes)
 		return -1;
 	/* intervals wait for the end of the document in an unlinked file, so
 	 * a long -J run holds no more memory than a short one */
@@ -154,11 +155,17 @@ static void text_head(struct ncd_report *r, const char *id, double a, double b,
 		id, a, b, v, u, ncd_gbps(bytes, b - a));
 }
 
+/* iperf3 marks the intervals of the -O time so */
+static const char *omit_mark(const struct ncd_report *r)
+{
+	return r->in_omit ? " (omitted)" : "";
+}
+
 static void text_line(struct ncd_report *r, const char *id, double a, double b,
 		      uint64_t bytes)
 {
 	text_head(r, id, a, b, bytes);
-	fputc('\n', r->text);
+	fprintf(r->text, "%s\n", omit_mark(r));
 }
 
 /* The same line with the sender's TCP columns: retransmits in the
@@ -171,8 +178,8 @@ static void text_line_tcp(struct ncd_report *r, const char *id, double a,
 	const char *cu = unit_bytes(t->now.snd_cwnd, &cw);
 
 	text_head(r, id, a, b, bytes);
-	fprintf(r->text, " %5u retr  cwnd %.2f %s  rtt %u us (var %u)\n",
-		retr, cw, cu, t->now.rtt, t->now.rttvar);
+	fprintf(r->text, " %5u retr  cwnd %.2f %s  rtt %u us (var %u)%s\n",
+		retr, cw, cu, t->now.rtt, t->now.rttvar, omit_mark(r));
 }
 
 void ncd_report_tcp(struct ncd_flow_stats *f, const struct ncd_tcp_sample *s)
@@ -215,7 +222,8 @@ static void json_iv_stream(struct ncd_report *r, FILE *f, unsigned int i,
 			retr, t->now.snd_cwnd, t->now.rtt, t->now.rttvar,
 			(unsigned long long)t->now.pacing_rate * 8,
 			(unsigned long long)t->now.delivery_rate * 8);
-	fprintf(f, ",\"omitted\":false,\"sender\":%s}", is_sender(r) ? "true" : "false");
+	fprintf(f, ",\"omitted\":%s,\"sender\":%s}", r->in_omit ? "true" : "false",
+		is_sender(r) ? "true" : "false");
 }
 
 /* {"streams":[...],"sum":{...}} of the interval a..b */
@@ -239,7 +247,8 @@ static void json_interval(struct ncd_report *r, FILE *f, double a, double b,
 	json_span(f, a, b, sum);
 	if (is_sender(r) && have)
 		fprintf(f, ",\"retransmits\":%u", rsum);
-	fprintf(f, ",\"omitted\":false,\"sender\":%s}}", is_sender(r) ? "true" : "false");
+	fprintf(f, ",\"omitted\":%s,\"sender\":%s}}", r->in_omit ? "true" : "false",
+		is_sender(r) ? "true" : "false");
 }
 
 static void json_start(struct ncd_report *r, FILE *f);
@@ -284,6 +293,7 @@ void ncd_report_interval(struct ncd_report *r)
 
 	if (!r->t0 || now <= a || r->nflows > NCD_MAX_FLOWS)
 		return;
+	r->in_omit = r->o->omit_s > 0 && !r->omit_done;
 	for (unsigned int i = 0; i < r->nflows; i++) {
 		struct ncd_tcp_stats *t = &r->flows[i].tcp;
 		uint64_t b = atomic_load(&r->flows[i].bytes);
@@ -320,7 +330,7 @@ void ncd_report_interval(struct ncd_report *r)
 			text_line_tcp(r, "1", a, now, sum, rsum, &r->flows[0].tcp);
 		else if (r->nflows > 1 && is_sender(r) && have) {
 			text_head(r, "SUM", a, now, sum);
-			fprintf(r->text, " %5u retr\n", rsum);
+			fprintf(r->text, " %5u retr%s\n", rsum, omit_mark(r));
 		} else
 			text_line(r, r->nflows > 1 ? "SUM" : "1", a, now, sum);
 	}
@@ -331,11 +341,42 @@ void ncd_report_interval(struct ncd_report *r)
 	}
 	r->nintervals++;
 	r->last_t = now;
+	r->in_omit = 0;
 }
 
-static double flow_secs(const struct ncd_flow_stats *f)
+void ncd_report_omit_end(struct ncd_report *r)
 {
-	return f->t_end > f->t_start ? f->t_end - f->t_start : 0;
+	if (r->omit_done || !r->t0)
+		return;
+	if (r->o->interval_s > 0) {	/* the counts the intervals end at */
+		ncd_report_interval(r);
+		memcpy(r->omit_bytes, r->last_bytes,
+		       r->nflows * sizeof(*r->omit_bytes));
+		r->t_omit = r->last_t;
+	} else {
+		r->t_omit = ncd_now() - r->t0;
+		for (unsigned int i = 0; i < r->nflows; i++)
+			r->omit_bytes[i] = atomic_load(&r->flows[i].bytes);
+	}
+	r->omit_done = 1;
+}
+
+/* Bytes and time of a flow that count: after the -O time. */
+static uint64_t flow_bytes(const struct ncd_report *r, unsigned int i)
+{
+	return atomic_load(&r->flows[i].bytes) - r->omit_bytes[i];
+}
+
+static double flow_from(const struct ncd_report *r, const struct ncd_flow_stats *f)
+{
+	double a = f->t_start > r->t_omit ? f->t_start : r->t_omit;
+
+	return a < f->t_end ? a : f->t_end;
+}
+
+static double flow_secs(const struct ncd_report *r, const struct ncd_flow_stats *f)
+{
+	return f->t_end > flow_from(r, f) ? f->t_end - flow_from(r, f) : 0;
 }
 
 /* devmem: fragments given back per SO_DEVMEM_DONTNEED call */
@@ -476,7 +517,7 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		struct ncd_flow_stats *f = &r->flows[i];
 
 		snprintf(id, sizeof(id), "%u", i + 1);
-		text_line(r, id, f->t_start, f->t_end, atomic_load(&f->bytes));
+		text_line(r, id, flow_from(r, f), f->t_end, flow_bytes(r, i));
 		fprintf(t, "[%5s] cpu: user %.2f s, sys %.2f s%s%s\n", id,
 			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
 			f->error);
@@ -490,14 +531,14 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 			text_verdict(t, id, &f->verdict, pattern_on);
 	}
 	if (r->nflows > 1)
-		text_line(r, "SUM", 0, secs, total);
+		text_line(r, "SUM", r->t_omit, secs, total);
 	text_verdict(t, r->nflows > 1 ? "SUM" : "1", all, pattern_on);
 	text_conns(t, r->conns);
 	text_peer(t, r->peer);
 	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
 		r->role, ncd_mode_name(r->o->mode),
-		ncd_mem_kind_name(r->o->mem), (unsigned long long)total, secs,
-		ncd_gbps(total, secs), cu, cs,
+		ncd_mem_kind_name(r->o->mem), (unsigned long long)total,
+		secs - r->t_omit, ncd_gbps(total, secs - r->t_omit), cu, cs,
 		total ? (cu + cs) / (total / 1e9) : 0.0,
 		max_rss_kb() * 1024 / 1e6);
 }
@@ -577,11 +618,12 @@ static void json_start(struct ncd_report *r, FILE *f)
 		fprintf(f, ",\"port\":%u}", o->port);
 	}
 	fprintf(f, ",\"test_start\":{\"protocol\":\"TCP\",\"num_streams\":%u,\"blksize\":%u,"
-		"\"omit\":0,\"duration\":%g,\"bytes\":%llu,\"blocks\":0,\"reverse\":%d,"
-		"\"bidir\":%d,\"tos\":0,\"target_bitrate\":0,\"fqrate\":0,\"interval\":%g}",
+		"\"omit\":%g,\"duration\":%g,\"bytes\":%llu,\"blocks\":0,\"reverse\":%d,"
+		"\"bidir\":%d,\"tos\":0,\"target_bitrate\":%llu,\"fqrate\":0,\"interval\":%g}",
 		r->nflows, o->tx_chunk && o->tx_chunk < NCD_BLKSIZE ? o->tx_chunk : NCD_BLKSIZE,
-		o->time_s, (unsigned long long)(o->bytes * r->nflows),
-		o->dir == NCD_DIR_REVERSE, o->dir == NCD_DIR_BIDIR, o->interval_s);
+		o->omit_s, o->time_s, (unsigned long long)(o->bytes * r->nflows),
+		o->dir == NCD_DIR_REVERSE, o->dir == NCD_DIR_BIDIR,
+		(unsigned long long)o->bitrate, o->interval_s);
 	fprintf(f, ",\"tool\":\"ncdevmem\",\"role\":\"%s\",\"mode\":\"%s\",\"mem\":\"%s\","
 		"\"flows\":%u,\"pattern\":\"%s\",\"seed\":%llu,\"period\":%llu,"
 		"\"host_validator\":\"%s\",\"kernel\":",
@@ -646,30 +688,28 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 	fputs("{\"streams\":[", f);
 	for (unsigned int i = 0; i < r->nflows; i++) {
 		struct ncd_flow_stats *fl = &r->flows[i];
-		uint64_t b = atomic_load(&fl->bytes);
+		uint64_t b = flow_bytes(r, i), pbytes = b;
+		double a = flow_from(r, fl), pa = a, pb = fl->t_end;
 
 		if (fl->tcp.have) {
 			retrans += fl->tcp.now.total_retrans;
 			have = 1;
 		}
-		double pa = fl->t_start, pb = fl->t_end;
-		uint64_t pbytes = b;
-
 		peer_flow(r, i, &pa, &pb, &pbytes);
 		fprintf(f, "%s{\"sender\":", i ? "," : "");
 		if (is_sender(r))
-			json_half(r, f, 1, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+			json_half(r, f, 1, fl->socket, a, fl->t_end, b, &fl->tcp, 0);
 		else
 			json_half(r, f, 1, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
 		fputs(",\"receiver\":", f);
 		if (is_sender(r))
 			json_half(r, f, 0, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
 		else
-			json_half(r, f, 0, fl->socket, fl->t_start, fl->t_end, b, &fl->tcp, 0);
+			json_half(r, f, 0, fl->socket, a, fl->t_end, b, &fl->tcp, 0);
 		fprintf(f, ",\"id\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,"
 			"\"cpu_user_seconds\":%.3f,\"cpu_system_seconds\":%.3f,\"linear_bytes\":%llu,",
-			i + 1, flow_secs(fl), (unsigned long long)b,
-			ncd_gbps(b, flow_secs(fl)) * 1e9,
+			i + 1, flow_secs(r, fl), (unsigned long long)b,
+			ncd_gbps(b, flow_secs(r, fl)) * 1e9,
 			fl->cpu_user, fl->cpu_sys,
 			fl->counters.linear_bytes);
 		json_verdict(f, &fl->verdict, pattern_on);
@@ -685,14 +725,15 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 
 		fputs("],\"sum_sent\":", f);
 		if (is_sender(r))
-			json_half(r, f, 1, -1, 0, secs, total, NULL, have ? retrans : UINT32_MAX);
+			json_half(r, f, 1, -1, r->t_omit, secs, total, NULL,
+				  have ? retrans : UINT32_MAX);
 		else
 			json_half(r, f, 1, -1, 0, psecs, ptotal, NULL, 0);
 		fputs(",\"sum_received\":", f);
 		if (is_sender(r))
 			json_half(r, f, 0, -1, 0, psecs, ptotal, NULL, 0);
 		else
-			json_half(r, f, 0, -1, 0, secs, total, NULL, 0);
+			json_half(r, f, 0, -1, r->t_omit, secs, total, NULL, 0);
 		fprintf(f, ",\"cpu_utilization_percent\":{\"host_total\":%.2f,\"host_user\":%.2f,"
 			"\"host_system\":%.2f,",
 			secs > 0 ? 100 * (cu + cs) / secs : 0,
@@ -715,7 +756,8 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 		}
 	}
 	fprintf(f, ",\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
-		secs, (unsigned long long)total, ncd_gbps(total, secs) * 1e9);
+		secs - r->t_omit, (unsigned long long)total,
+		ncd_gbps(total, secs - r->t_omit) * 1e9);
 	json_verdict(f, all, pattern_on);
 	fputs("},", f);
 	json_conns(f, r->conns);
@@ -753,13 +795,20 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 		cu -= r->ru_user0;
 		cs -= r->ru_sys0;
 	}
+	for (unsigned int i = 0; i < r->nflows; i++)
+		if (r->flows[i].t_end > secs)
+			secs = r->flows[i].t_end;
+	if (r->o->omit_s > 0 && !r->omit_done) {	/* all of it was omitted */
+		for (unsigned int i = 0; i < r->nflows; i++)
+			r->omit_bytes[i] = atomic_load(&r->flows[i].bytes);
+		r->t_omit = secs;
+		r->omit_done = 1;
+	}
 	for (unsigned int i = 0; i < r->nflows; i++) {
 		struct ncd_flow_stats *f = &r->flows[i];
 
-		total += atomic_load(&f->bytes);
+		total += flow_bytes(r, i);
 		ncd_verdict_merge(&all, &f->verdict);
-		if (f->t_end > secs)
-			secs = f->t_end;
 		if (f->error[0])
 			rc = NCD_EXIT_FAIL;
 	}
@@ -822,6 +871,8 @@ void ncd_report_free(struct ncd_report *r)
 	if (r->json_iv_f)
 		fclose(r->json_iv_f);
 	free(r->last_bytes);
+	free(r->omit_bytes);
 	r->json_iv_f = NULL;
 	r->last_bytes = NULL;
+	r->omit_bytes = NULL;
 }

@@ -68,6 +68,11 @@ struct ncd_report {
 	const struct ncd_conn_counts *conns;	/* server: reported; else NULL */
 	const struct ncd_ctrl_result *peer;	/* the peer's figures (control
 						 * connection), else NULL */
+	/* -O: the first omit_s seconds stay out of the summary */
+	uint64_t *omit_bytes;		/* each flow's bytes at the omit's end */
+	double t_omit;			/* when it ended (since t0), 0 = no omit */
+	int omit_done;
+	int in_omit;			/* the interval being written is omitted */
 };
 
 
@@ -78,6 +83,9 @@ int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 void ncd_report_start(struct ncd_report *r);
 /* Emit one interval ending now. */
 void ncd_report_interval(struct ncd_report *r);
+/* -O: the omitted time is over (emits its last interval, marked omitted,
+ * and takes the byte counts the summary starts from). */
+void ncd_report_omit_end(struct ncd_report *r);
 /* Fold a TCP_INFO sample of one flow into its statistics. */
 void ncd_report_tcp(struct ncd_flow_stats *f, const struct ncd_tcp_sample *s);
 /* --json-stream: write the start event once every flow has connected

@@ -160,8 +160,14 @@ static double next_wakeup(struct ncd_run *r, double *iv_at, double *end_at)
 			*iv_at = r->rep.t0 + o->interval_s;
 		t = *iv_at - now;
 	}
-	if (o->time_s > 0) {
-		*end_at = r->rep.t0 + o->time_s;
+	if (o->omit_s > 0 && !r->rep.omit_done) {	/* -O ends */
+		double omit_at = r->rep.t0 + o->omit_s - now;
+
+		if (t < 0 || omit_at < t)
+			t = omit_at;
+	}
+	if (o->time_s > 0) {	/* as in iperf3, --time starts after -O */
+		*end_at = r->rep.t0 + o->omit_s + o->time_s;
 		if (t < 0 || *end_at - now < t)
 			t = *end_at - now;
 	}
@@ -186,6 +192,16 @@ static void on_tick(struct ncd_run *r, double *iv_at, double end_at)
 {
 	double now = ncd_now();
 
+	if (r->o->omit_s > 0 && r->rep.t0 && !r->rep.omit_done &&
+	    now >= r->rep.t0 + r->o->omit_s) {
+		pthread_mutex_lock(&r->lock);
+		for (unsigned int i = 0; i < r->nflows; i++)
+			sample_tcp(r, i);
+		ncd_report_omit_end(&r->rep);
+		pthread_mutex_unlock(&r->lock);
+		if (*iv_at)	/* intervals start afresh, as iperf3's do */
+			*iv_at = now + r->o->interval_s;
+	}
 	if (*iv_at && now >= *iv_at) {
 		/* sockets close only under the lock (ncd_flow_close) */
 		pthread_mutex_lock(&r->lock);

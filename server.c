@@ -22,7 +22,9 @@
 #include "tx_side.h"
 
 struct server {
+	const struct ncd_opts *own;	/* the command line's options */
 	struct ncd_opts o;	/* the options this run goes by */
+	struct ncd_opts built;	/* the options the set-up is for */
 	struct ncd_rx_side rx;
 	struct ncd_tx_side tx;
 	int sending;		/* -R from the client */
@@ -61,6 +63,7 @@ static int server_setup(struct server *s)
 {
 	struct ncd_nic_req nic;
 
+	s->built = s->o;
 	s->sending = s->o.dir == NCD_DIR_REVERSE;
 	if (s->sending)
 		return ncd_tx_side_setup(&s->tx, &s->o);
@@ -68,14 +71,16 @@ static int server_setup(struct server *s)
 	return ncd_rx_side_setup(&s->rx, &s->o, &nic);
 }
 
-/* Set-up again when the client's settings change what it depends on. */
-static int server_resetup(struct server *s, const struct ncd_opts *own)
+/* Set-up again when this run's settings change what it depends on (the
+ * client's, or, in --forever, back to our own after a client's). */
+static int server_resetup(struct server *s)
 {
+	const struct ncd_opts *b = &s->built;
 	int ret;
 
-	if (s->o.flows == own->flows && s->o.dir == own->dir &&
-	    s->o.dmabuf_size == own->dmabuf_size &&
-	    s->o.pat.kind == own->pat.kind && s->o.tx_chunk == own->tx_chunk)
+	if (s->o.flows == b->flows && s->o.dir == b->dir &&
+	    s->o.dmabuf_size == b->dmabuf_size && s->o.discard == b->discard &&
+	    s->o.pat.kind == b->pat.kind && s->o.tx_chunk == b->tx_chunk)
 		return 0;
 	server_teardown(s);
 	ret = server_setup(s);
@@ -94,7 +99,8 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 				      .need_data = o->pat.kind != NCD_PAT_NONE &&
 						   !s->sending,
 				      .window_s = o->connect_timeout_s,
-				      .no_peer_s = o->time_s,
+				      /* --forever waits for the next run */
+				      .no_peer_s = o->forever ? 0 : o->time_s,
 				      .idle_s = o->idle_timeout_s };
 	if (s->ctrl.fd >= 0) {	/* flows come from the control peer, now */
 		c->filter_peer = 1;
@@ -111,25 +117,32 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 	return 0;
 }
 
-/* The control connection first: whoever comes decides the options. */
-static int negotiate(struct server *s, const struct ncd_opts *own, int data_fd,
-		     int ctrl_fd)
+/* The control connection first: whoever comes decides the options.
+ * *@fatal: the server cannot go on (not just this run failed). */
+static int negotiate(struct server *s, int data_fd, int ctrl_fd, int *fatal)
 {
 	int rc = ncd_ctrl_server_wait(&s->ctrl, ctrl_fd, data_fd, &s->o);
 
+	*fatal = s->ctrl.fd < 0;	/* a refused control peer is one run */
 	if (!rc && s->ctrl.fd < 0 && s->o.json && !s->o.logfile &&
 	    s->o.pat.kind == NCD_PAT_NONE && !s->o.discard) {
 		fprintf(stderr, "ncdevmem: a client that is not ncdevmem connected, and -J prints JSON on stdout, where its payload would go: add --validate, -v N or --discard\n");
 		return NCD_EXIT_USAGE;
 	}
-	if (rc || s->ctrl.fd < 0)
+	if (rc)
 		return rc;
-	rc = server_resetup(s, own);
+	rc = server_resetup(s);
 	if (rc) {
-		ncd_ctrl_refuse(&s->ctrl, rc == -EINTR ? "the server was stopped" :
-				"the server's set-up for these settings failed (see its messages)");
+		*fatal = 1;
+		if (s->ctrl.fd >= 0)
+			ncd_ctrl_refuse(&s->ctrl, rc == -EINTR ? "the server was stopped" :
+					"the server's set-up for these settings failed (see its messages)");
+		if (rc == -EINTR)
+			return rc;
 		return rc == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(rc);
 	}
+	if (s->ctrl.fd < 0)
+		return 0;
 	return ncd_ctrl_accept(&s->ctrl, &s->o) ? NCD_EXIT_FAIL : 0;
 }
 
@@ -145,32 +158,94 @@ static void trade_results(struct ncd_run *r, struct server *s)
 		r->rep.peer = &s->peer;
 }
 
-static int serve(struct ncd_run *r, struct server *s, int data_fd)
+/* The data listener; -w and -C set on it reach every accepted one.
+ * fd, -1 (printed), or -2: a bad -w/-C (printed). */
+static int server_listen(const struct ncd_opts *o)
 {
-	struct ncd_accept_cfg c;
-	int sig;
+	struct ncd_sock_tune t = { .window = o->window,
+				   .congestion = o->congestion };
+	/* a deep backlog: the acceptor sorts connections out, the kernel
+	 * should not drop the real ones while strangers fill the queue */
+	int fd = ncd_listen(o->server, o->port, 512);
 
+	if (fd >= 0 && ncd_sock_tune(fd, &t, 1)) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/*
+ * One run: a control peer (or a plain client) decides the options, then
+ * -P flows are accepted on @data_fd and run, and the run is reported.
+ * Returns the exit code; *@sig: the signal that stopped it, 0 if none;
+ * *@end: the server cannot go on.
+ */
+static int serve_run(struct server *s, int data_fd, int *ctrl_fd, int *sig,
+		     int *end)
+{
+	struct ncd_run *r = calloc(1, sizeof(*r));
+	struct ncd_accept_cfg c;
+	int rc = NCD_EXIT_FAIL;
+
+	*sig = 0;
+	*end = 1;
+	if (!r)
+		return rc;
+	s->o = *s->own;		/* each run starts from our own options */
+	rc = negotiate(s, data_fd, *ctrl_fd, end);
+	if (!s->o.forever && *ctrl_fd >= 0) {
+		close(*ctrl_fd);	/* one control peer per one-off run */
+		*ctrl_fd = -1;
+	}
+	if (rc == -EINTR || (rc && ncd_stop_signal())) {
+		ncd_stop_announce();
+		*sig = ncd_stop_signal();
+		rc = NCD_EXIT_FAIL;	/* main() makes it 128+N */
+		goto out;
+	}
+	if (rc)
+		goto out;
+	*end = 0;
+	rc = NCD_EXIT_FAIL;
 	if (ncd_run_init(r, &s->o, s->sending ? "sender" : "receiver",
-			 s->o.flows, s))
-		return NCD_EXIT_FAIL;
-	r->listen_fd = data_fd;
-	if (accept_cfg(&c, s) || ncd_accept_start(&s->acc, &c, data_fd, &r->stop))
-		return NCD_EXIT_FAIL;
+			 s->o.flows, s) || accept_cfg(&c, s)) {
+		*end = 1;
+		goto out;
+	}
+	/* a one-off run's stop shuts the listener down to wake accept();
+	 * --forever keeps it for the next run (the acceptor polls) */
+	if (!s->o.forever)
+		r->listen_fd = data_fd;
+	if (ncd_accept_start(&s->acc, &c, data_fd, &r->stop)) {
+		*end = 1;
+		goto out_accept;
+	}
 	r->rep.conns = &s->acc.counts;
-	sig = ncd_run_flows(r, server_flow);
+	*sig = ncd_run_flows(r, server_flow);
 	ncd_accept_finish(&s->acc);
 	trade_results(r, s);
-	return ncd_report_finish(&r->rep, s->o.json ? stdout : NULL, sig);
+	/* --forever stopped between runs: nothing to report */
+	if (s->o.forever && *sig && !r->rep.t0)
+		rc = 128 + *sig;
+	else
+		rc = ncd_report_finish(&r->rep, s->o.json ? stdout : NULL, *sig);
+out_accept:
+	ncd_accept_finish(&s->acc);
+out:
+	ncd_ctrl_close(&s->ctrl);	/* the next run has a control peer of its own */
+	if (r)
+		ncd_report_free(&r->rep);
+	free(r);
+	return rc;
 }
 
 int ncd_server_main(const struct ncd_opts *o)
 {
-	struct server s = { .o = *o, .ctrl = { .fd = -1 } };
-	struct ncd_run *r = calloc(1, sizeof(*r));
-	int rc = NCD_EXIT_FAIL, ret, data_fd = -1, ctrl_fd = -1;
+	struct server s = { .own = o, .o = *o, .ctrl = { .fd = -1 } };
+	int rc = NCD_EXIT_FAIL, sig = 0, end = 0, ret, data_fd, ctrl_fd = -1;
+	unsigned int runs = 0;
 
-	if (!r)
-		goto out;
 	ret = server_setup(&s);
 	if (!ret && ncd_stop_signal())
 		ret = -EINTR;	/* stopped during set-up: undo, then 128+N */
@@ -180,39 +255,36 @@ int ncd_server_main(const struct ncd_opts *o)
 		rc = ret == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(ret);
 		goto out_teardown;
 	}
+	/* both listeners once: --forever's runs share them */
 	ctrl_fd = ncd_ctrl_listen(o);
-	/* a deep backlog: the acceptor sorts connections out, the kernel
-	 * should not drop the real ones while strangers fill the queue */
-	data_fd = ncd_listen(o->server, o->port, 512);
-	if (data_fd < 0)
+	data_fd = server_listen(o);
+	if (data_fd < 0) {
+		rc = data_fd == -2 ? NCD_EXIT_USAGE : NCD_EXIT_FAIL;
 		goto out_close;
+	}
 	ncd_ctrl_listen_note(o, ctrl_fd);
 	if (!o->json)
-		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s)\n",
+		fprintf(stderr, "ncdevmem: receiving on port %u (%s mode, %s memory, %u flow%s%s)\n",
 			o->port, ncd_mode_name(o->mode),
-			ncd_mem_kind_name(o->mem), o->flows, o->flows > 1 ? "s" : "");
-	rc = negotiate(&s, o, data_fd, ctrl_fd);
-	if (ctrl_fd >= 0)
-		close(ctrl_fd);	/* one control peer per run */
-	ctrl_fd = -1;
-	if (rc == -EINTR)
-		ncd_stop_announce();
-	if (!rc)
-		rc = serve(r, &s, data_fd);
-	else if (rc < 0)
-		rc = NCD_EXIT_FAIL;
+			ncd_mem_kind_name(o->mem), o->flows, o->flows > 1 ? "s" : "",
+			o->forever ? "; runs back to back until SIGINT/SIGTERM" : "");
+	do {
+		rc = serve_run(&s, data_fd, &ctrl_fd, &sig, &end);
+		if (end)
+			break;
+		runs++;
+		if (o->forever && !sig && !o->json) {
+			fprintf(stderr, "ncdevmem: run %u done (exit %d); receiving on port %u again\n",
+				runs, rc, o->port);
+			fflush(stderr);
+		}
+	} while (o->forever && !sig && !ncd_stop_signal());
+	close(data_fd);
 out_close:
-	ncd_accept_finish(&s.acc);
-	if (data_fd >= 0)
-		close(data_fd);
 	if (ctrl_fd >= 0)
 		close(ctrl_fd);
 out_teardown:
 	ncd_ctrl_close(&s.ctrl);
 	server_teardown(&s);
-out:
-	if (r)
-		ncd_report_free(&r->rep);
-	free(r);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +69,78 @@ static int tcp_socket(const char *host, uint16_t port, struct sockaddr_in6 *sa)
 	return fd;
 }
 
+#define CC_AVAILABLE "/proc/sys/net/ipv4/tcp_available_congestion_control"
+
+static void bad_congestion(const char *name, int err)
+{
+	char avail[256] = "";
+	FILE *f = fopen(CC_AVAILABLE, "r");
+
+	if (f) {
+		if (!fgets(avail, sizeof(avail), f))
+			avail[0] = '\0';
+		fclose(f);
+		avail[strcspn(avail, "\n")] = '\0';
+	}
+	fprintf(stderr, "ncdevmem: congestion control '%s' failed: %s: available here: %s\n",
+		name, strerror(err), avail[0] ? avail : "(cannot read " CC_AVAILABLE ")");
+}
+
+/* SO_*BUFFORCE (root) passes net.core.[rw]mem_max; else the plain one.
+ * The kernel doubles what it is given (bookkeeping overhead). */
+static int set_buf(int fd, int force, int plain, uint32_t bytes, int warn,
+		   const char *sysctl)
+{
+	int v = (int)bytes, got = 0;
+	socklen_t len = sizeof(got);
+
+	if (setsockopt(fd, SOL_SOCKET, force, &v, sizeof(v)) &&
+	    setsockopt(fd, SOL_SOCKET, plain, &v, sizeof(v)))
+		return -1;
+	if (warn && !getsockopt(fd, SOL_SOCKET, plain, &got, &len) &&
+	    (uint32_t)got < bytes)
+		fprintf(stderr, "ncdevmem: --window %u capped to %d by %s: raise it or run as root\n",
+			bytes, got / 2, sysctl);
+	return 0;
+}
+
+int ncd_sock_tune(int fd, const struct ncd_sock_tune *t, int warn)
+{
+	if (!t)
+		return 0;
+	if (t->window &&
+	    (set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, t->window, warn,
+		     "net.core.wmem_max") ||
+	     set_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, t->window, warn,
+		     "net.core.rmem_max"))) {
+		fprintf(stderr, "ncdevmem: --window %u failed: %s\n", t->window,
+			strerror(errno));
+		return -1;
+	}
+	if (t->congestion && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION,
+					t->congestion, strlen(t->congestion))) {
+		bad_congestion(t->congestion, errno);
+		return -1;
+	}
+	return 0;
+}
+
+int ncd_sock_tune_check(const struct ncd_sock_tune *t)
+{
+	int fd, ret;
+
+	if (!t->window && !t->congestion)
+		return 0;
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "ncdevmem: socket: %s: check ulimit -n\n", strerror(errno));
+		return -1;
+	}
+	ret = ncd_sock_tune(fd, t, 1);
+	close(fd);
+	return ret;
+}
+
 int ncd_listen(const char *host, uint16_t port, int backlog)
 {
 	struct sockaddr_in6 sa;
@@ -103,8 +176,10 @@ static int bind_source(int fd, const char *src, uint16_t src_port)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		fprintf(stderr, "ncdevmem: binding source %s port %u failed: %s: check -c\n",
-			src, src_port, strerror(errno));
+		fprintf(stderr, "ncdevmem: binding source %s port %u failed: %s: %s\n",
+			src ? src : "any address", src_port, strerror(errno),
+			errno == EADDRINUSE ? "that source port is taken: pick another --cport" :
+			"check -c");
 		return -1;
 	}
 	return 0;
@@ -158,7 +233,9 @@ static int try_connect(const struct sockaddr_in6 *sa, const struct ncd_dial *d,
 			d->ifname, strerror(errno));
 		goto fail;
 	}
-	if (d->src && bind_source(fd, d->src, d->src_port))
+	if (ncd_sock_tune(fd, d->tune, 0))
+		goto fail;
+	if ((d->src || d->src_port) && bind_source(fd, d->src, d->src_port))
 		goto fail;
 	if ((connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) &&
 	     (errno != EINPROGRESS || wait_connected(fd, d, deadline))) ||

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "copy_path.h"
 #include "devmem_path.h"
+#include "pace.h"
 #include "tx_side.h"
 
 static const struct ncd_tx_path_ops *const tx_paths[] = {
@@ -38,7 +39,7 @@ static long send_corrupted(int fd, const struct ncd_opts *o, uint64_t off,
 }
 
 static void send_pattern(struct ncd_flow *f, struct ncd_tx_side *c,
-			 struct ncd_tx_flow *fl)
+			 struct ncd_tx_flow *fl, const struct ncd_pace *pace)
 {
 	const struct ncd_opts *o = f->run->o;
 	struct ncd_tx_sink *sink = &fl->sink;
@@ -51,8 +52,9 @@ static void send_pattern(struct ncd_flow *f, struct ncd_tx_side *c,
 
 		if (o->bytes && o->bytes - off < len)
 			len = o->bytes - off;
-		if (!len)
+		if (!len || ncd_pace_wait(pace, off, &f->run->stop))
 			break;
+		len = ncd_pace_chunk(pace, len);
 		if (o->corrupt_at >= 0 && corrupt >= off && corrupt < off + len)
 			n = send_corrupted(sink->fd, o, off, len);
 		else
@@ -76,7 +78,7 @@ static void send_pattern(struct ncd_flow *f, struct ncd_tx_side *c,
 
 /* Like nc: send stdin, each chunk staged where the path sends from. */
 static void send_stdin(struct ncd_flow *f, struct ncd_tx_side *c,
-		       struct ncd_tx_flow *fl)
+		       struct ncd_tx_flow *fl, const struct ncd_pace *pace)
 {
 	struct ncd_tx_sink *sink = &fl->sink;
 	uint64_t total = 0;
@@ -96,7 +98,9 @@ static void send_stdin(struct ncd_flow *f, struct ncd_tx_side *c,
 			return;
 		}
 		for (ssize_t done = 0; done < n; done += w) {
-			w = sink->send(sink, done, n - done);
+			if (ncd_pace_wait(pace, total, &f->run->stop))
+				return;
+			w = sink->send(sink, done, ncd_pace_chunk(pace, n - done));
 			if (w < 0) {
 				if (!flow_stopped(f))
 					ncd_flow_error(f, "send failed: %s", strerror(-w));
@@ -146,6 +150,7 @@ void ncd_tx_side_flow(struct ncd_flow *f, struct ncd_tx_side *c, int fd)
 {
 	const struct ncd_tx_path_ops *ops = c->path.ops;
 	struct ncd_tx_flow fl = { .stdin_buf = c->stdin_buf };
+	struct ncd_pace pace;
 	int ret;
 
 	set_idle_timeout(fd, f->run->o->idle_timeout_s);
@@ -155,10 +160,11 @@ void ncd_tx_side_flow(struct ncd_flow *f, struct ncd_tx_side *c, int fd)
 			       strerror(-ret));
 		free(fl.ring);
 	} else {
+		ncd_pace_start(&pace, f->run->o->bitrate);	/* --bitrate */
 		if (f->run->o->pat.kind != NCD_PAT_NONE)
-			send_pattern(f, c, &fl);
+			send_pattern(f, c, &fl, &pace);
 		else
-			send_stdin(f, c, &fl);
+			send_stdin(f, c, &fl, &pace);
 		ops->close(&c->path, &fl);
 	}
 	drain(f, fd);

@@ -13,16 +13,8 @@ import os
 import sys
 
 
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def fmt(x, nd=2):
-    return "n/a" if not isinstance(x, (int, float)) else "%.*f" % (nd, x)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summarize import fmt, load  # noqa: E402  (one reader for both)
 
 
 def pair_row(name, s):

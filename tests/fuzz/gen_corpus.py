@@ -80,6 +80,8 @@ LINES = [
     '-p 65536',
     '--time=-1 -l',
     '-P 129 -l --discard',
+    '-s 10.0.0.1 --validate -P 2 --bitrate 2.5G -w 4M -C reno -O 2 -A 0,1 --cport 40000',
+    '-l --forever -1 --window=64K --omit=0.5 --affinity 1 --congestion cubic',
 ]
 
 

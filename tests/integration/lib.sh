@@ -94,6 +94,16 @@ assert v["expected"] ^ v["actual"] == 0xff, v
 PY
 }
 
+# run_pair_leftovers ERRFILE: the namespaces of the run_pair.sh run whose
+# stderr is ERRFILE that are still there (by its tag: other runs on the
+# machine, a second make check say, are none of its business).
+run_pair_leftovers() {
+	local tag
+	tag=$(grep -oE 'netns ncd-rp-l-[0-9]+-[0-9]+' "$1" | head -n 1 | sed 's/.*ncd-rp-l-//')
+	[ -n "$tag" ] || fail "no namespace tag in run_pair's log $1"
+	ip netns list | grep -- "-$tag\b"
+}
+
 assert_contains() {	# file, pattern, what
 	grep -qE -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$3"; }
 }

@@ -18,3 +18,18 @@ nl_setup() {
 
 in_ns() { ip netns exec "$NS" "$@"; }
 probe() { ip netns exec "$NS" "$PROBE" "$@"; }
+
+# Channel counts of dv0 ("rx=N tx=N") and its journal file, if any.
+chan() { probe channels dv0 | cut -d' ' -f1,2; }
+jfile() { ls "$NCDEVMEM_STATE_DIR"/dv0*.journal 2>/dev/null; }
+
+# hold NAME: start a holder (nl_probe, nic.c as a devmem set-up) that shrinks
+# dv0 to 1/1 and waits; HOLDER = its pid (exec'd, not a shell function).
+hold() {
+	local fifo=$TMP/ready.$1 line
+	mkfifo "$fifo"
+	ip netns exec "$NS" "$PROBE" hold-channels dv0 1 1 >"$fifo" 2>"$TMP/hold.err" &
+	HOLDER=$!
+	read -r -t 10 line <"$fifo" || { cat "$TMP/hold.err"; fail "holder never got ready"; }
+	[ "$line" = ready ] || fail "holder said '$line'"
+}

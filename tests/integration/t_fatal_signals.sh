@@ -8,21 +8,9 @@
 . "$(dirname "$0")/nl_lib.sh"
 nl_setup
 
-chan() { probe channels dv0 | cut -d' ' -f1,2; }
-jfile() { ls "$NCDEVMEM_STATE_DIR"/dv0*.journal 2>/dev/null; }
-
-hold() {
-	local fifo=$TMP/ready.$1 line
-	mkfifo "$fifo"
-	ip netns exec "$NS" "$PROBE" hold-channels dv0 1 1 >"$fifo" 2>"$TMP/hold.err" &
-	HOLDER=$!
-	read -r -t 10 line <"$fifo" || { cat "$TMP/hold.err"; fail "holder never got ready"; }
-	[ "$line" = ready ] || fail "holder said '$line'"
-	[ "$(chan)" = "rx=1 tx=1" ] || fail "holder did not shrink: $(chan)"
-}
-
 for sig in HUP QUIT ALRM USR2 XCPU VTALRM PROF IO PWR RTMIN RTMAX; do
 	hold $sig
+	[ "$(chan)" = "rx=1 tx=1" ] || fail "holder did not shrink: $(chan)"
 	kill -$sig $HOLDER
 	wait $HOLDER 2>/dev/null
 	rc=$?
@@ -36,6 +24,7 @@ done
 # SIGUSR1 from outside is dropped: the holder still holds, and the SIGTERM
 # after it is what ends it (143, not 138)
 hold USR1
+[ "$(chan)" = "rx=1 tx=1" ] || fail "holder did not shrink: $(chan)"
 kill -USR1 $HOLDER
 kill -TERM $HOLDER
 wait $HOLDER 2>/dev/null

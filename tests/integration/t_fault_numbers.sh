@@ -2,7 +2,8 @@
 # Every numeric flag refuses a negative number, an overflow, trailing junk
 # and an empty value: one line on stderr that quotes the value, exit 2.
 . "$(dirname "$0")/fault_lib.sh"
-FLAGS="-p -P -i -t -q -z -b -v --time --bytes --seed --period --buf-size --corrupt-at"
+FLAGS="-p -P -i -t -q -z -b -v --time --bytes --seed --period --buf-size --corrupt-at
+	--bitrate -w -O -A --cport"
 VALUES=(-1 99999999999999999999999 5x "" " 5" nan)
 n=0
 for f in $FLAGS; do

@@ -9,20 +9,6 @@
 . "$(dirname "$0")/nl_lib.sh"
 nl_setup
 
-chan() { probe channels dv0 | cut -d' ' -f1,2; }
-jfile() { ls "$NCDEVMEM_STATE_DIR"/dv0*.journal 2>/dev/null; }
-
-# hold NAME: start a holder that shrinks dv0 to 1/1 and waits; HOLDER = pid
-hold() {
-	local fifo=$TMP/ready.$1 line
-	mkfifo "$fifo"
-	# exec, not a shell function: $! must be the holder itself
-	ip netns exec "$NS" "$PROBE" hold-channels dv0 1 1 >"$fifo" 2>"$TMP/hold.err" &
-	HOLDER=$!
-	read -r -t 10 line <"$fifo" || { cat "$TMP/hold.err"; fail "holder never got ready"; }
-	[ "$line" = ready ] || fail "holder said '$line'"
-}
-
 [ "$(chan)" = "rx=4 tx=4" ] || fail "veth starts with $(chan)"
 
 # 1. SIGKILL after the change: the journal (written first) is all that is left

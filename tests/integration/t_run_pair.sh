@@ -12,12 +12,10 @@ need_cmd gnuplot
 need_cmd python3
 [ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-before=$(ip netns list | grep -c '^ncd-rp-')
 NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 2 --port 5391 \
 	--out "$TMP/out" >"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh exit $?"; }
-after=$(ip netns list | grep -c '^ncd-rp-')
-[ "$after" -le "$before" ] || fail "run_pair.sh left network namespaces behind"
+left=$(run_pair_leftovers "$TMP/stderr") && fail "run_pair.sh left network namespaces behind: $left"
 assert_contains "$TMP/stdout" '^PASS$' "human summary ends with PASS"
 assert_contains "$TMP/stdout" 'ratio ncdevmem/iperf3 [0-9]' "human summary has the ratio"
 for f in summary.md summary.json throughput.png throughput.svg meta.json commands.txt \
@@ -87,6 +85,5 @@ NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 
 	>"$TMP/bad.out" 2>"$TMP/bad.err" && { cat "$TMP/bad.out" "$TMP/bad.err"; fail "corrupted run exit 0"; }
 assert_contains "$TMP/bad.out" '^FAIL: .*validation failed' "validation failure reported"
 assert_contains "$TMP/bad/summary.md" '\| copy \| host \| 1 \| [0-9.]+ \| [0-9.]+ \| failed \|' "failed in the table"
-after=$(ip netns list | grep -c '^ncd-rp-')
-[ "$after" -le "$before" ] || fail "failed run left network namespaces behind"
+left=$(run_pair_leftovers "$TMP/bad.err") && fail "failed run left network namespaces behind: $left"
 ok "validation failure is a failed run"

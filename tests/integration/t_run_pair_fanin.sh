@@ -12,10 +12,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 \
 	--fan-in 3 --port 5411 --out "$TMP/out" >"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh --fan-in 3 exit $?"; }
-# this run's namespaces only (others may run run_pair on the machine too)
-tag=$(grep -oE 'netns ncd-rp-l-[0-9]+-[0-9]+' "$TMP/stderr" | head -n 1 | sed 's/.*ncd-rp-l-//')
-[ -n "$tag" ] || fail "no namespace tag in run_pair's log"
-ip netns list | grep -q -- "-$tag\b" && fail "fan-in left network namespaces behind: $(ip netns list | grep -- "-$tag")"
+left=$(run_pair_leftovers "$TMP/stderr") && fail "fan-in left network namespaces behind: $left"
 assert_contains "$TMP/stdout" '^PASS$' "PASS"
 assert_contains "$TMP/stdout" '1 flow\(s\) x 3 senders' "fan-in in the human summary"
 for k in 1 2 3; do

@@ -130,7 +130,10 @@ static void cross_option_rules(void **state)
 	assert_int_equal(parse(&o, "-l --validate --buf-size 128M"), NCD_EXIT_USAGE);
 	assert_int_equal(parse(&o, "-l -P 2"), NCD_EXIT_USAGE);	/* stdout, 2 flows */
 	assert_int_equal(parse(&o, "-l -P 2 --discard"), 0);
-	assert_int_equal(parse(&o, "-l -J"), NCD_EXIT_USAGE);	/* JSON vs payload */
+	assert_int_equal(parse(&o, "-l -J --no-ctrl"), NCD_EXIT_USAGE); /* JSON vs payload */
+	/* with the control connection the client may bring the pattern:
+	 * server.c refuses a plain client at run time */
+	assert_int_equal(parse(&o, "-l -J"), 0);
 	assert_int_equal(parse(&o, "-l -J --discard"), 0);
 	assert_int_equal(parse(&o, "-s x --corrupt-at 5"), NCD_EXIT_USAGE);
 	assert_int_equal(parse(&o, "-s x --validate --corrupt-at 5"), 0);
@@ -193,6 +196,60 @@ static void seconds_parser(void **state)
 	assert_int_equal(o.port, 10);
 }
 
+/* iperf3-style options: their letters, values and conflicts; the
+ * selftest's letters keep their meaning next to them */
+static void iperf3_options(void **state)
+{
+	struct ncd_opts o;
+	uint64_t r;
+
+	assert_int_equal(parse(&o, "-s 10.0.0.1 --validate -P 2 --bitrate 1.5G -w 4M -C reno "
+			      "-O 2 -A 1,3 --cport 4000 -b 4K -t 2"), 0);
+	assert_true(o.bitrate == 1500000000ULL);
+	assert_int_equal(o.window, 4 << 20);
+	assert_string_equal(o.congestion, "reno");
+	assert_true(o.omit_s == 2);
+	assert_int_equal(o.affinity, 1);
+	assert_int_equal(o.affinity_peer, 3);
+	assert_int_equal(o.cport, 4000);
+	assert_int_equal(o.rx_page_size, 4096);	/* -b: still the selftest's */
+	assert_int_equal(o.start_queue, 2);	/* -t: likewise */
+	assert_int_equal(parse(&o, "-l --window 64K --congestion cubic --omit 0.5 "
+			      "--affinity 0 --one-off"), 0);
+	assert_int_equal(o.affinity, 0);
+	assert_int_equal(o.affinity_peer, -1);
+	assert_true(o.one_off);
+	assert_int_equal(parse(&o, "-l --forever"), 0);
+	assert_true(o.forever && !o.one_off);
+	assert_int_equal(parse(&o, "-l"), 0);
+	assert_true(!o.forever && o.affinity == -1 && !o.bitrate && !o.cport);
+
+	assert_int_equal(parse(&o, "-l --forever -1"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h --forever"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h -1"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l --cport 4000"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h --validate -P 3 --cport 65534"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h --validate -P 2 --cport 65534"), 0);
+	assert_int_equal(parse(&o, "-s h -w 0"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h -C 0123456789abcdef"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h -A 1024"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h -A 1,"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h -A ,1"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s h -O x"), NCD_EXIT_USAGE);
+
+	assert_int_equal(ncd_parse_rate("100M", &r), 0);
+	assert_true(r == 100000000ULL);
+	assert_int_equal(ncd_parse_rate("1k", &r), 0);
+	assert_true(r == 1000);
+	assert_int_equal(ncd_parse_rate("0", &r), 0);
+	assert_true(r == 0);
+	assert_int_equal(ncd_parse_rate("-1M", &r), -1);
+	assert_int_equal(ncd_parse_rate("1MM", &r), -1);
+	assert_int_equal(ncd_parse_rate("M", &r), -1);
+	assert_int_equal(ncd_parse_rate("1e3", &r), -1);
+	assert_int_equal(ncd_parse_rate("99999999T", &r), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +262,7 @@ int main(void)
 		cmocka_unit_test(help_exits_zero),
 		cmocka_unit_test(number_parser),
 		cmocka_unit_test(seconds_parser),
+		cmocka_unit_test(iperf3_options),
 	};
 
 	devnull = fopen("/dev/null", "w");
