@@ -26,11 +26,14 @@ TIMEOUT=${NCD_VM_TIMEOUT:-300}
 T0=$(date +%s.%N)
 
 EXPECTED="guest-boot nsim-load nsim-link hds-on
-refuse-hds-off refuse-no-dma
+refuse-hds-off check-hds-off refuse-no-dma
 devmem-rx devmem-rx-corrupt devmem-rx-binding-gone devmem-rx-nic-restored
 devmem-rx-2q devmem-rx-2q-corrupt devmem-rx-large-niov devmem-rx-large-niov-corrupt
 devmem-tx devmem-tx-corrupt devmem-tx-to-rx devmem-tx-to-rx-corrupt
-zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len
+zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len check-new-attrs
+selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
+selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
+capture-devmem capture-zcrx capture-copy
 kernel-clean"
 
 die() { echo "check-vm73: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -234,6 +237,7 @@ GL=$GT/root/usr/lib/x86_64-linux-gnu
 [ -d "$GL" ] || GL=$GT/root/lib/x86_64-linux-gnu
 libdirs="$GT/root/usr/lib/x86_64-linux-gnu $GT/root/lib/x86_64-linux-gnu"
 want="$GT/root/usr/bin/socat $GT/root/usr/bin/tcpdump"
+# shellcheck disable=SC2086  # a list of paths without spaces
 cp $want "$IR/bin/"
 seen=" "
 while [ -n "$want" ]; do
@@ -256,7 +260,7 @@ cp -L "$GT/root/lib64/ld-linux-x86-64.so.2" "$IR/lib64/" 2>/dev/null ||
 printf 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:110::/nonexistent:/bin/false\n' >"$IR/etc/passwd"
 printf 'root:x:0:\ntcpdump:x:110:\n' >"$IR/etc/group"
 cp "$STATUS" "$IR/build-status"
-cp "$MOD" "$IR/lib/netdevsim.ko"
+strip --strip-debug -o "$IR/lib/netdevsim.ko" "$MOD" || die "strip netdevsim.ko"
 xz -dc "$(find "$TREE/usr/lib/modules/$KREL" -name 'psample.ko.xz')" >"$IR/lib/psample.ko" || die "psample.ko"
 ( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
 
@@ -268,25 +272,49 @@ rm -f "$OUT2"
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
 	-nographic -no-reboot -nodefaults -serial stdio -serial "file:$OUT2" \
 	-kernel "$VMLINUZ" -initrd "$W/initramfs.cpio" \
-	-append "console=ttyS0 quiet panic=-1 oops=panic hugepages=8" </dev/null 2>&1 | tr -d '\r' |
-	sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$LOG" |
+	-append "console=ttyS0 quiet panic=-1 oops=panic hugepages=40" </dev/null 2>&1 |
+	sed -u 's/\r$//; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$LOG" |
 	grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
 QRC=${PIPESTATUS[0]}
 step "guest finished (qemu rc=$QRC)"
 
+# ------------------------------------------------------------ captures
+# the guest's pcaps (base64 on ttyS1) judged by the host's run_pair analysis
+HLOG=$W/host-checks.log
+: >"$HLOG"
+GF=$W/guest-files
+rm -rf "$GF" && mkdir -p "$GF"
+[ -f "$OUT2" ] && awk -v d="$GF" '/^=== FILE /{f=d "/" $3 ".b64"; next} /^=== END/{f=""; next}
+	f!=""{print >f}' <(tr -d '\r' <"$OUT2")
+for c in devmem:5250 zcrx:5251 copy:5252; do
+	m=${c%%:*} port=${c#*:} name=capture-${c%%:*}
+	[ -f "$GF/$name.pcap.b64" ] || continue	# the guest said why
+	if ! base64 -d "$GF/$name.pcap.b64" >"$GF/$name.pcap" 2>/dev/null; then
+		echo "FAIL $name: the pcap did not come back intact over ttyS1" | tee -a "$HLOG"; continue
+	fi
+	line=$(python3 scripts/lib/pcap_payload.py "$GF/$name.pcap" --port "$port" --mode "$m" \
+		--pattern offset --json "$GF/$name.json" 2>&1)
+	if grep -q '"expected": true' "$GF/$name.json" 2>/dev/null; then
+		echo "PASS $name" | tee -a "$HLOG"
+	else
+		echo "FAIL $name: not the expected verdict" | tee -a "$HLOG"
+	fi
+	echo "    | $line" | tee -a "$HLOG"
+done
+
 # ------------------------------------------------------------ verdict
 pass=0 failn=0
 for c in $EXPECTED; do
-	if grep -qx "PASS $c" "$LOG"; then
+	if grep -qx "PASS $c" "$LOG" "$HLOG"; then
 		pass=$((pass + 1))
-	elif grep -q "^FAIL $c:" "$LOG"; then
+	elif grep -q "^FAIL $c:" "$LOG" "$HLOG"; then
 		failn=$((failn + 1))
 	else
 		failn=$((failn + 1)); echo "FAIL $c: no result on the console"
 	fi
 done
 exp=" $(echo "$EXPECTED" | tr '\n' ' ') "
-extra=$(grep "^FAIL " "$LOG" | cut -d: -f1 | cut -d' ' -f2 | while read -r c; do
+extra=$(grep -h "^FAIL " "$LOG" "$HLOG" | cut -d: -f1 | cut -d' ' -f2 | while read -r c; do
 	case "$exp" in *" $c "*) ;; *) echo "$c";; esac; done | wc -l)
 failn=$((failn + extra))
 if ! grep -qx "VM-DONE" "$LOG"; then
