@@ -29,6 +29,7 @@ struct chk {
 	struct ncd_nl nl;
 	int fails;
 	int rx_start, rx_num;	/* queues devmem would use, -1 if unknown */
+	int kver;		/* major * 1000 + minor */
 	struct ncd_nic_facts facts;	/* what the planner sees, as a run would */
 };
 
@@ -56,6 +57,7 @@ static void check_kernel(struct chk *c)
 
 	uname(&u);
 	sscanf(u.release, "%d.%d", &maj, &min);
+	c->kver = maj * 1000 + min;
 	if (maj * 1000 + min < 6012)
 		line(c, FAIL, "kernel %s (devmem RX needs >= 6.12) -> upgrade the kernel",
 		     u.release);
@@ -155,8 +157,12 @@ static void check_queues(struct chk *c)
 	}
 }
 
+/* The newest kernel whose bind-rx does not insist on header split. */
+#define NCD_CHECK_HDS_FREE_KVER	6012
+
 static void check_split(struct chk *c)
 {
+	int need;
 	struct ncd_rings r;
 	int err = ncd_eth_rings_get(&c->nl, c->ifindex, &r);
 
@@ -166,11 +172,27 @@ static void check_split(struct chk *c)
 		line(c, INFO, "hds-thresh: not reported");
 		return;
 	}
-	line(c, OK, "header split: supported, now %s (ncdevmem turns it on)",
-	     ncd_split_name(r.tcp_data_split));
-	if (r.have_hds)
-		line(c, OK, "hds-thresh: %u, max %u (ncdevmem sets 0)",
-		     r.hds_thresh, r.hds_thresh_max);
+	/* bind-rx refuses without header split and with hds-thresh > 0 in
+	 * 7.3's source, not in 6.12's: every kernel after 6.12 is assumed
+	 * to (see docs/check.md); with -n nobody turns them on for the run */
+	need = c->kver > NCD_CHECK_HDS_FREE_KVER;
+	if (need && c->o->no_nic_config &&
+	    r.tcp_data_split != NCD_TCP_DATA_SPLIT_ENABLED)
+		line(c, FAIL, "header split: %s, and this kernel binds only with it on; -n leaves it so -> ethtool -G %s tcp-data-split on (or drop -n)",
+		     ncd_split_name(r.tcp_data_split), c->ifn);
+	else
+		line(c, OK, "header split: supported, now %s (%s)",
+		     ncd_split_name(r.tcp_data_split),
+		     c->o->no_nic_config ? "-n: left as it is" :
+		     need ? "required by this kernel; ncdevmem turns it on" :
+		     "ncdevmem turns it on");
+	if (r.have_hds && need && c->o->no_nic_config && r.hds_thresh)
+		line(c, FAIL, "hds-thresh: %u, and this kernel binds only at 0; -n leaves it so -> ethtool -G %s hds-thresh 0 (or drop -n)",
+		     r.hds_thresh, c->ifn);
+	else if (r.have_hds)
+		line(c, OK, "hds-thresh: %u, max %u (%s)",
+		     r.hds_thresh, r.hds_thresh_max,
+		     c->o->no_nic_config ? "-n: left as it is" : "ncdevmem sets 0");
 	else
 		line(c, INFO, "hds-thresh: not reported by the driver (not needed)");
 }
@@ -198,6 +220,34 @@ static void check_steering(struct chk *c)
 		line(c, OK, "RSS indirection table: %u entries", n);
 }
 
+static const char *rx_buf_len_text(uint32_t len)
+{
+	static char b[48];
+
+	snprintf(b, sizeof(b), " (rx-buf-len %u)", len);
+	return b;
+}
+
+/* Page pools of the device with a memory provider (7.x reports io_uring's
+ * rx-buf-len); informational. */
+static void check_pools(struct chk *c)
+{
+	struct ncd_page_pool_info pp[256];
+	int n = ncd_nl_page_pools(&c->nl, c->ifindex, pp, 256), shown = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!pp[i].dmabuf && !pp[i].io_uring)
+			continue;
+		shown++;
+		line(c, INFO, "page pool %llu (napi %u): %s%s",
+		     (unsigned long long)pp[i].id, pp[i].napi_id,
+		     pp[i].dmabuf ? "devmem dma-buf" : "io_uring zcrx",
+		     pp[i].rx_buf_len ? rx_buf_len_text(pp[i].rx_buf_len) : "");
+	}
+	if (n >= 0 && !shown)
+		line(c, INFO, "page pools: %d, none with a memory provider", n);
+}
+
 static void check_users(struct chk *c)
 {
 	struct ncd_queue_info q[256];
@@ -221,11 +271,26 @@ static void check_users(struct chk *c)
 		busy++;
 		mine = c->rx_start >= 0 && (int)q[i].id >= c->rx_start &&
 		       (int)q[i].id < c->rx_start + c->rx_num;
-		line(c, mine ? FAIL : WARN, "RX queue %u: held by %s%s", q[i].id,
+		line(c, mine ? FAIL : WARN, "RX queue %u: held by %s%s%s", q[i].id,
 		     q[i].dmabuf ? "a devmem binding" :
 		     q[i].io_uring ? "io_uring zcrx" : "AF_XDP",
+		     q[i].rx_buf_len ? rx_buf_len_text(q[i].rx_buf_len) : "",
 		     mine ? " -> stop that user or pick other queues (-t/-q)" : "");
 	}
+	for (int i = 0; i < n; i++) {	/* queue leasing (7.1+) */
+		if (!q[i].lease)
+			continue;
+		busy++;
+		mine = q[i].type == NCD_NETDEV_QUEUE_TYPE_RX && c->rx_start >= 0 &&
+		       (int)q[i].id >= c->rx_start &&
+		       (int)q[i].id < c->rx_start + c->rx_num;
+		line(c, mine ? FAIL : INFO, "%s queue %u: leased (ifindex %u queue %u%s)%s",
+		     q[i].type == NCD_NETDEV_QUEUE_TYPE_RX ? "RX" : "TX", q[i].id,
+		     q[i].lease_ifindex, q[i].lease_queue,
+		     q[i].lease_netns >= 0 ? ", other netns" : "",
+		     mine ? " -> a leased queue serves its lessee: pick other queues (-t/-q)" : "");
+	}
+	check_pools(c);
 	if (!busy)
 		line(c, OK, "queue users: no RX queue bound (devmem, io_uring, AF_XDP)%s",
 		     n ? "" : " (device down: no queues listed)");

@@ -158,6 +158,8 @@ int ncd_ctrl_merge(const struct ncd_opts *o, const struct ncd_ctrl_settings *s,
 	TAKE(NCD_SET_TIME, time_s);
 	TAKE(NCD_SET_BYTES, bytes);
 	TAKE(NCD_SET_CHUNK, tx_chunk);
+	/* --upstream-pattern=6.12 on either end: lines end in 0x00 */
+	out->pat.nul_eol = s->pat.nul_eol || srv.pat.nul_eol;
 	if (!s->bitrate)	/* --bitrate: the client's, else the server's */
 		out->bitrate = srv.bitrate;
 	/* the server's --bytes ends the run, not the client's default --time */

@@ -81,8 +81,10 @@ size_t ncd_ctrl_enc_settings(char *out, const struct ncd_ctrl_settings *s)
 	put(out, &n, "bytes=%llu\ndir=%s\nchunk=%u\ncorrupt=%lld\nset=%u\n",
 	    (unsigned long long)s->bytes, ncd_ctrl_dir_name(s->dir),
 	    s->tx_chunk, (long long)s->corrupt_at, s->set);
-	if (s->bitrate)		/* a key an older peer skips */
+	if (s->bitrate)		/* keys an older peer skips */
 		put(out, &n, "bitrate=%llu\n", (unsigned long long)s->bitrate);
+	if (s->pat.nul_eol)	/* --upstream-pattern=6.12 */
+		put(out, &n, "eol=nul\n");
 	return n > NCD_CTRL_MAX ? 0 : n;
 }
 
@@ -237,6 +239,10 @@ static int settings_kv(void *ctx, const char *key, const char *val)
 		if (get_u64(val, INT64_MAX, &u))
 			return -1;
 		s->corrupt_at = u;
+	} else if (!strcmp(key, "eol")) {
+		if (strcmp(val, "nul") && strcmp(val, "newline"))
+			return -1;
+		s->pat.nul_eol = !strcmp(val, "nul");
 	} else if (!strcmp(key, "bitrate")) {
 		return get_u64(val, 1000000000000000000ULL, &s->bitrate);
 	} else if (!strcmp(key, "set")) {

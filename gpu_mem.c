@@ -359,6 +359,10 @@ int ncd_cuda_pattern_params(const struct ncd_pattern *pat, uint32_t *kind,
 			    uint64_t *per)
 {
 	*kind = pat->kind;
+	if (pat->kind == NCD_PAT_UPSTREAM && pat->nul_eol) {
+		fprintf(stderr, "cuda: the 6.12 -v pattern (--upstream-pattern=6.12) is checked on the host only: drop the option or use --mem udmabuf\n");
+		return -EOPNOTSUPP;
+	}
 	*per = pat->kind == NCD_PAT_OFFSET ? pat->period / 8 : pat->period;
 	if (*per == 0) {
 		fprintf(stderr, "cuda: pattern period %llu too small: raise --period\n",

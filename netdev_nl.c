@@ -94,6 +94,32 @@ struct qlist {
 	int n, max;
 };
 
+/* 7.x: io-uring is a nest whose provider info may carry rx-buf-len. */
+static uint32_t rx_buf_len(struct nlattr *io)
+{
+	struct nlattr *it[NCD_NETDEV_A_IO_URING_PROVIDER_INFO_MAX + 1];
+
+	if (!io || !nla_len(io) ||
+	    nla_parse_nested(it, NCD_NETDEV_A_IO_URING_PROVIDER_INFO_MAX, io,
+			     NULL) ||
+	    !it[NCD_NETDEV_A_IO_URING_PROVIDER_INFO_RX_BUF_LEN])
+		return 0;
+	return get_u32(it[NCD_NETDEV_A_IO_URING_PROVIDER_INFO_RX_BUF_LEN]);
+}
+
+/* A lease's queue is a nest of queue attributes (id, type); its id. */
+static uint32_t leased_queue(struct nlattr *a)
+{
+	struct nlattr *qt[NCD_NETDEV_A_QUEUE_MAX + 1];
+
+	if (nla_len(a) == 4)
+		return get_u32(a);
+	if (nla_parse_nested(qt, NCD_NETDEV_A_QUEUE_MAX, a, NULL) ||
+	    !qt[NCD_NETDEV_A_QUEUE_ID])
+		return 0;
+	return get_u32(qt[NCD_NETDEV_A_QUEUE_ID]);
+}
+
 static int queue_reply(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[ATTR_MAX + 1];
@@ -117,7 +143,23 @@ static int queue_reply(struct nl_msg *msg, void *arg)
 	if (tb[NCD_NETDEV_A_QUEUE_DMABUF])
 		q->dmabuf = get_u32(tb[NCD_NETDEV_A_QUEUE_DMABUF]);
 	q->io_uring = !!tb[NCD_NETDEV_A_QUEUE_IO_URING];
+	q->rx_buf_len = rx_buf_len(tb[NCD_NETDEV_A_QUEUE_IO_URING]);
 	q->xsk = !!tb[NCD_NETDEV_A_QUEUE_XSK];
+	q->lease_netns = -1;
+	if (tb[NCD_NETDEV_A_QUEUE_LEASE]) {
+		struct nlattr *lt[NCD_NETDEV_A_LEASE_MAX + 1];
+
+		q->lease = 1;
+		if (!nla_parse_nested(lt, NCD_NETDEV_A_LEASE_MAX,
+				      tb[NCD_NETDEV_A_QUEUE_LEASE], NULL)) {
+			if (lt[NCD_NETDEV_A_LEASE_IFINDEX])
+				q->lease_ifindex = get_u32(lt[NCD_NETDEV_A_LEASE_IFINDEX]);
+			if (lt[NCD_NETDEV_A_LEASE_QUEUE])
+				q->lease_queue = leased_queue(lt[NCD_NETDEV_A_LEASE_QUEUE]);
+			if (lt[NCD_NETDEV_A_LEASE_NETNS_ID])
+				q->lease_netns = (int)get_u32(lt[NCD_NETDEV_A_LEASE_NETNS_ID]);
+		}
+	}
 	return 0;
 }
 
@@ -204,6 +246,7 @@ static int pp_reply(struct nl_msg *msg, void *arg)
 	if (tb[NCD_NETDEV_A_PAGE_POOL_DMABUF])
 		p->dmabuf = get_u32(tb[NCD_NETDEV_A_PAGE_POOL_DMABUF]);
 	p->io_uring = !!tb[NCD_NETDEV_A_PAGE_POOL_IO_URING];
+	p->rx_buf_len = rx_buf_len(tb[NCD_NETDEV_A_PAGE_POOL_IO_URING]);
 	return 0;
 }
 

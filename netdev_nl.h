@@ -23,6 +23,10 @@ struct ncd_queue_info {
 	uint32_t dmabuf;	/* bound dmabuf id, 0 = none */
 	int io_uring;		/* zcrx ifq attached */
 	int xsk;		/* AF_XDP socket attached */
+	int lease;		/* leased (7.1+ queue leasing): to the below */
+	uint32_t lease_ifindex, lease_queue;
+	int lease_netns;	/* -1: not reported */
+	uint32_t rx_buf_len;	/* io_uring provider's buffer length, 0 = n/a */
 };
 
 /* dev-get: 0 if the device is known to the netdev family. */
@@ -55,6 +59,7 @@ struct ncd_page_pool_info {
 	uint64_t inflight;
 	uint32_t dmabuf;	/* bound dmabuf id, 0 = none */
 	int io_uring;
+	uint32_t rx_buf_len;	/* io_uring provider info (7.x), 0 = n/a */
 };
 
 /* page-pool-get dump, only pools of @ifindex (0 = all). */

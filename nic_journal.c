@@ -89,7 +89,10 @@ static int undo_channels(const char *ifname, int ifindex,
 }
 
 /* Back to the driver default split and the old threshold; if the driver
- * default differs from what the user had, set that explicitly. */
+ * default differs from what the user had, set that explicitly.  A split
+ * that was on is set on again: drivers report "on" for the default too,
+ * and bind-rx after 6.12 wants it set explicitly (7.3: "tcp-data-split is
+ * disabled" after a restore to the default). */
 static int undo_rings(const char *ifname, int ifindex, struct ncd_journal *j)
 {
 	struct ncd_rings now;
@@ -98,8 +101,10 @@ static int undo_rings(const char *ifname, int ifindex, struct ncd_journal *j)
 
 	if (!j->rings_saved)
 		return 0;
-	err = ncd_eth_rings_set(&j->ctl, ifindex, NCD_TCP_DATA_SPLIT_UNKNOWN,
-				hds);
+	err = ncd_eth_rings_set(&j->ctl, ifindex,
+				j->rings.tcp_data_split == NCD_TCP_DATA_SPLIT_ENABLED ?
+				NCD_TCP_DATA_SPLIT_ENABLED :
+				NCD_TCP_DATA_SPLIT_UNKNOWN, hds);
 	if (!err && !ncd_eth_rings_get(&j->ctl, ifindex, &now) &&
 	    now.tcp_data_split != j->rings.tcp_data_split)
 		err = ncd_eth_rings_set(&j->ctl, ifindex,

@@ -15,7 +15,7 @@ enum {
 	OPT_MODE, OPT_COPY, OPT_DEVMEM, OPT_ZCRX, OPT_GPU, OPT_CHECK,
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
 	OPT_IDLE_TIMEOUT, OPT_RESTORE, OPT_JSON_STREAM, OPT_LOGFILE,
-	OPT_FORCEFLUSH, OPT_BIDIR, OPT_NO_CTRL,
+	OPT_FORCEFLUSH, OPT_BIDIR, OPT_NO_CTRL, OPT_UPSTREAM_PATTERN,
 	OPT_BITRATE, OPT_CPORT, OPT_FOREVER,
 };
 
@@ -58,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "json-stream",	no_argument,		NULL, OPT_JSON_STREAM },
 	{ "logfile",		required_argument,	NULL, OPT_LOGFILE },
 	{ "forceflush",		no_argument,		NULL, OPT_FORCEFLUSH },
+	{ "upstream-pattern",	required_argument,	NULL, OPT_UPSTREAM_PATTERN },
 	{ "verbose",		no_argument,		NULL, 'd' },
 	{ "reverse",		no_argument,		NULL, 'R' },
 	{ "bidir",		no_argument,		NULL, OPT_BIDIR },
@@ -124,6 +125,8 @@ void ncd_opts_usage(FILE *f)
 "      --period BYTES      pattern period, >= --buf-size (default 64M)\n"
 "  -v, --verify-lines N    upstream pattern: bytes 1..N-1 then '\\n'; 0 = none\n"
 "                          (matches: yes $(echo -e \\\\x01..\\\\x06) | head -c 1G | nc)\n"
+"      --upstream-pattern=V  -v line end: 7 (current selftest, '\\n', default)\n"
+"                          or 6.12 (0x00, its sender piped tr \\\\n \\\\0)\n"
 "      --corrupt-at OFF    client: flip the byte at stream offset OFF (tests)\n"
 "      --discard           server: drop payload instead of writing stdout\n"
 "\n"
@@ -326,6 +329,15 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	case OPT_JSON_STREAM: o->json = o->json_stream = 1; break;
 	case OPT_LOGFILE: o->logfile = optarg; break;
 	case OPT_FORCEFLUSH: o->forceflush = 1; break;
+	case OPT_UPSTREAM_PATTERN:
+		if (!strcmp(optarg, "6.12"))
+			o->pat.nul_eol = 1;
+		else if (!strcmp(optarg, "7") || !strcmp(optarg, "current"))
+			o->pat.nul_eol = 0;
+		else
+			BAD("bad --upstream-pattern '%s': 6.12 (lines end in 0x00) or 7 (in '\\n')",
+			    optarg);
+		break;
 	case 'd': o->verbose++; break;
 	case 'R': o->dir = NCD_DIR_REVERSE; break;
 	case OPT_BIDIR: o->dir = NCD_DIR_BIDIR; break;

@@ -26,7 +26,9 @@ uint8_t ncd_pattern_byte(const struct ncd_pattern *p, uint64_t off)
 		return offset_word(p, off / 8) >> (8 * (off % 8));
 	case NCD_PAT_UPSTREAM:
 		r = off % p->period;
-		return r == p->period - 1 ? '\n' : (uint8_t)(r + 1);
+		if (r == p->period - 1)
+			return p->nul_eol ? 0 : '\n';
+		return (uint8_t)(r + 1);
 	default:
 		return 0;
 	}
@@ -34,8 +36,9 @@ uint8_t ncd_pattern_byte(const struct ncd_pattern *p, uint64_t off)
 
 /* ---- ISA level: picked once, NCD_ISA may force one ---- */
 
-/* -v N windows: residue r's expected byte at win[N][r], N + slack long. */
-static uint8_t windows[NCD_PAT_UPSTREAM_MAX + 1]
+/* -v N windows: residue r's expected byte at win[eol][N][r], N + slack
+ * long; eol 0: lines end in '\n', 1: in 0x00 (the 6.12 selftest). */
+static uint8_t windows[2][NCD_PAT_UPSTREAM_MAX + 1]
 		      [NCD_PAT_UPSTREAM_MAX + NCD_PAT_WIN_SLACK];
 static const struct ncd_pat_kernels *kern;	/* NULL: the reference */
 static pthread_once_t pick_once = PTHREAD_ONCE_INIT;
@@ -61,7 +64,9 @@ static void pick_level(void)
 
 	for (uint32_t n = 2; n <= NCD_PAT_UPSTREAM_MAX; n++)
 		for (uint32_t r = 0; r < n + NCD_PAT_WIN_SLACK; r++)
-			windows[n][r] = r % n == n - 1 ? '\n' : r % n + 1;
+			for (int e = 0; e < 2; e++)
+				windows[e][n][r] = r % n == n - 1 ?
+						   (e ? 0 : '\n') : r % n + 1;
 	for (int i = 0; ncd_pat_levels[i]; i++)
 		if (ncd_pat_levels[i]->supported()) {
 			kern = ncd_pat_levels[i];
@@ -120,7 +125,7 @@ static void offset_fill(const struct ncd_pattern *p, uint64_t off, uint8_t *d,
 static void window_fill(const struct ncd_pattern *p, uint64_t off, uint8_t *d,
 			size_t len)
 {
-	const uint8_t *win = windows[p->period];
+	const uint8_t *win = windows[!!p->nul_eol][p->period];
 	uint32_t n = p->period, r = off % n, step = NCD_PAT_WIN_SLACK % n;
 
 	for (; len; r = r + step >= n ? r + step - n : r + step) {
@@ -216,7 +221,7 @@ static uint64_t window_check(const struct ncd_pattern *p, uint64_t off,
 	uint64_t bad = 0;
 
 	for (size_t i = 0; i < len; i++) {	/* to the next bad byte */
-		i += k->window_find(windows[p->period], p->period,
+		i += k->window_find(windows[!!p->nul_eol][p->period], p->period,
 				    (off + i) % p->period, b + i, len - i);
 		if (i == len)
 			break;

@@ -9,7 +9,7 @@
  *   data is caught at 8-byte granularity.  A sender transmits any range from
  *   one constant buffer of period + chunk bytes.
  * NCD_PAT_UPSTREAM: the kernel selftest's -v N scheme: bytes 1..N-1 then
- *   '\n', repeating.
+ *   '\n', repeating (0x00 instead of '\n' with nul_eol: the 6.12 selftest).
  */
 #ifndef NCD_PATTERN_H
 #define NCD_PATTERN_H
@@ -30,6 +30,7 @@ struct ncd_pattern {
 	enum ncd_pat_kind kind;
 	uint64_t seed;
 	uint64_t period;	/* bytes; OFFSET: multiple of 8, UPSTREAM: N */
+	int nul_eol;		/* UPSTREAM: lines end in 0x00 (6.12), not '\n' */
 };
 
 /* The first mismatch found and how many bytes were wrong. */

@@ -45,7 +45,17 @@ static int ring_setup(struct ncd_zcrx *z)
 		.flags = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER |
 			 IORING_SETUP_CQE32 | IORING_SETUP_R_DISABLED,
 	};
-	int ret = io_uring_queue_init_params(ZCRX_RING_ENTRIES, &z->ring, &p);
+	/* tests only: a tiny CQ makes RECV_ZC end with -ENOSPC (re-arm) */
+	const char *cq = getenv("NCD_ZCRX_CQ_ENTRIES");
+	unsigned int sq = ZCRX_RING_ENTRIES;
+	int ret;
+
+	if (cq && atoi(cq) > 0) {
+		p.flags |= IORING_SETUP_CQSIZE;
+		p.cq_entries = (unsigned int)atoi(cq);
+		sq = p.cq_entries < sq ? p.cq_entries : sq;
+	}
+	ret = io_uring_queue_init_params(sq, &z->ring, &p);
 
 	if (ret < 0) {
 		fprintf(stderr, "zcrx: io_uring setup (DEFER_TASKRUN|SINGLE_ISSUER|CQE32) failed: %s: needs Linux 6.1+ with io_uring enabled (sysctl kernel.io_uring_disabled=0)\n",

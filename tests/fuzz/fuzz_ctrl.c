@@ -23,7 +23,8 @@ static void settings_round_trip(const struct ncd_ctrl_settings *s)
 	if (t.flows != s->flows || t.pat.kind != s->pat.kind ||
 	    t.pat.seed != s->pat.seed || t.pat.period != s->pat.period ||
 	    t.bytes != s->bytes || t.dir != s->dir || t.tx_chunk != s->tx_chunk ||
-	    t.corrupt_at != s->corrupt_at || t.set != s->set)
+	    t.corrupt_at != s->corrupt_at || t.set != s->set ||
+	    t.bitrate != s->bitrate || t.pat.nul_eol != s->pat.nul_eol)
 		abort();
 }
 

@@ -148,8 +148,8 @@ static void check_reexport(struct ncd_mem *m)
 int main(int argc, char **argv)
 {
 	struct ncd_mem m = { .gpu_sel = argc > 1 ? argv[1] : NULL, .ifname = getenv("NCD_NIC") };
-	struct ncd_pattern off = { NCD_PAT_OFFSET, NCD_PAT_DEFAULT_SEED, 1 << 16 };
-	struct ncd_pattern up = { NCD_PAT_UPSTREAM, 0, 7 };
+	struct ncd_pattern off = { NCD_PAT_OFFSET, NCD_PAT_DEFAULT_SEED, 1 << 16, 0 };
+	struct ncd_pattern up = { NCD_PAT_UPSTREAM, 0, 7, 0 };
 	int ret = ncd_mem_open(&m, NCD_MEM_CUDA, SZ);
 
 	if (ret == -ENOENT || ret == -ENOSYS) {

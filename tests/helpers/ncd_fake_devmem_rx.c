@@ -33,7 +33,7 @@
 #define MSGS	60
 
 static struct ncd_mem mem;
-static struct ncd_pattern pat = { NCD_PAT_OFFSET, NCD_PAT_DEFAULT_SEED, 1 << 20 };
+static struct ncd_pattern pat = { NCD_PAT_OFFSET, NCD_PAT_DEFAULT_SEED, 1 << 20, 0 };
 static int held[SLOTS];
 static unsigned int msgs_sent, next_slot;
 static uint64_t stream_off, issued, returned;

@@ -30,14 +30,14 @@ int main(void)
 
 	printf("level %s\n", ncd_pattern_isa());
 	for (int iter = 0; iter < 2000; iter++) {
-		struct ncd_pattern p = { NCD_PAT_OFFSET, rnd(&s), 8 << (rnd(&s) % 24) };
+		struct ncd_pattern p = { NCD_PAT_OFFSET, rnd(&s), 8 << (rnd(&s) % 24), 0 };
 		struct ncd_verdict vf = { 0 }, vr = { 0 };
 		uint64_t off = rnd(&s) >> 20;
 		size_t len = rnd(&s) % (sizeof(got) - 64);
 		uint8_t *g = got + rnd(&s) % 64;
 
 		if (iter % 3 == 0)
-			p = (struct ncd_pattern){ NCD_PAT_UPSTREAM, 0, 2 + rnd(&s) % 255 };
+			p = (struct ncd_pattern){ NCD_PAT_UPSTREAM, 0, 2 + rnd(&s) % 255, 0 };
 		ncd_pattern_fill(&p, off, g, len);
 		ncd_pattern_fill_ref(&p, off, want, len);
 		if (memcmp(g, want, len)) {

@@ -138,6 +138,29 @@ static void upstream_matches_yes(void **state)
 	assert_memory_equal(buf, "\x06\n\x01\x02\x03\x04\x05\x06\n", 9);
 }
 
+static void upstream_612_nul(void **state)
+{
+	/* the 6.12 selftest's sender piped tr \\n \\0: lines end in 0x00 */
+	struct ncd_pattern up = { .kind = NCD_PAT_UPSTREAM, .period = 7,
+				  .nul_eol = 1 };
+	const uint8_t line[7] = { 1, 2, 3, 4, 5, 6, 0 };
+	uint8_t buf[7 * 50];
+	struct ncd_verdict v = { 0 };
+
+	for (int i = 0; i < 50; i++)
+		memcpy(buf + 7 * i, line, 7);
+	assert_int_equal(ncd_pattern_check(&up, 0, buf, sizeof(buf), &v), 0);
+	assert_int_equal(ncd_pattern_byte(&up, 13), 0);
+	ncd_pattern_fill(&up, 5, buf, 9);
+	assert_memory_equal(buf, "\x06\0\x01\x02\x03\x04\x05\x06\0", 9);
+	/* without the option the same stream fails at every line end */
+	up.nul_eol = 0;
+	for (int i = 0; i < 50; i++)
+		memcpy(buf + 7 * i, line, 7);
+	assert_int_equal(ncd_pattern_check(&up, 0, buf, sizeof(buf), &v), 50);
+	assert_int_equal(v.first_off, 6);
+}
+
 static void merge_keeps_lowest(void **state)
 {
 	struct ncd_verdict a = { .checked = 10, .bad = 1, .have_first = 1, .first_off = 50 };
@@ -169,11 +192,12 @@ static void random_pattern(uint64_t *s, struct ncd_pattern *p)
 					    NCD_PAT_DEFAULT_PERIOD };
 
 	if (rnd(s) % 3 == 0) {
-		*p = (struct ncd_pattern){ NCD_PAT_UPSTREAM, 0, 2 + rnd(s) % 255 };
+		*p = (struct ncd_pattern){ NCD_PAT_UPSTREAM, 0, 2 + rnd(s) % 255, 0 };
+		p->nul_eol = rnd(s) & 1;	/* 6.12's 0x00 line ends too */
 		return;
 	}
 	*p = (struct ncd_pattern){ NCD_PAT_OFFSET, rnd(s),
-				   periods[rnd(s) % 6] };
+				   periods[rnd(s) % 6], 0 };
 }
 
 static void assert_same_verdict(const struct ncd_verdict *a,
@@ -241,7 +265,7 @@ static void levels_match_reference(void **state)
  * in place of this one: the kernels must keep the word index exact. */
 static void levels_exact_at_wrap(void **state)
 {
-	const struct ncd_pattern p = { NCD_PAT_OFFSET, 7, 4096 };
+	const struct ncd_pattern p = { NCD_PAT_OFFSET, 7, 4096, 0 };
 	uint8_t buf[3 * 4096];
 
 	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
@@ -322,6 +346,7 @@ int main(void)
 		cmocka_unit_test(duplicated_fragment_caught),
 		cmocka_unit_test(seed_matters),
 		cmocka_unit_test(upstream_matches_yes),
+		cmocka_unit_test(upstream_612_nul),
 		cmocka_unit_test(merge_keeps_lowest),
 		cmocka_unit_test(levels_match_reference),
 		cmocka_unit_test(levels_exact_at_wrap),

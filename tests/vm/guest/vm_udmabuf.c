@@ -149,7 +149,7 @@ static const char *check_mmap_sync(void)
 static const char *check_validate(void)
 {
 	static char why[256];
-	struct ncd_pattern pat = { NCD_PAT_OFFSET, NCD_PAT_DEFAULT_SEED, NCD_PAT_DEFAULT_PERIOD };
+	struct ncd_pattern pat = { NCD_PAT_OFFSET, NCD_PAT_DEFAULT_SEED, NCD_PAT_DEFAULT_PERIOD, 0 };
 	/* fragments out of order, at unrelated buffer offsets, odd sizes */
 	struct ncd_frag frags[] = {
 		{ .off = 3 * MiB,         .stream_off = 4096 * 3 + 17, .len = 4096 },
