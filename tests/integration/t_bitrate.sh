@@ -41,3 +41,19 @@ cmp -s "$TMP/in.bin" "$TMP/out.bin" || fail "stdin at --bitrate: payload differs
 awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 3.5) }' ||
 	fail "1 MiB at --bitrate 2M took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s (< 3.5 s: not paced)"
 ok "--bitrate 2M: 1 MiB of stdin, intact, took at least 3.5 s"
+
+# -R: the server sends, at the client's --bitrate (the control connection
+# carries it)
+in_a "$NCDEVMEM" -l -s "$ADDR_A" -p $port -J -i 0 >"$TMP/srv3.json" 2>"$TMP/srv3.err" &
+srv=$!
+wait_listen "$NS_A" $port
+in_b "$NCDEVMEM" -s "$ADDR_A" -p $port -R --validate --time 2 --bitrate 20M -J -i 0 \
+	>"$TMP/cli3.json" 2>"$TMP/cli3.err" || fail "-R client: exit $?: $(cat "$TMP/cli3.err")"
+wait $srv || fail "-R server: exit $?: $(cat "$TMP/srv3.err")"
+jq -e --argjson r $rate '.start.role == "sender" and .start.test_start.target_bitrate == $r and
+	(.end.streams[0] | .bytes > 0 and .bytes * 8 <= 1.25 * $r * .seconds + 8 * 262144)' \
+	"$TMP/srv3.json" >/dev/null ||
+	fail "-R server not paced at 20M: $(jq -c '[.start.test_start.target_bitrate, .end.streams[0].bytes, .end.streams[0].seconds]' "$TMP/srv3.json")"
+[ "$(jq .end.sum_received.bytes "$TMP/cli3.json")" = "$(jq .end.sum_sent.bytes "$TMP/srv3.json")" ] ||
+	fail "-R: client got $(jq .end.sum_received.bytes "$TMP/cli3.json"), server sent $(jq .end.sum_sent.bytes "$TMP/srv3.json")"
+ok "-R --bitrate 20M: the sending server is paced; the client agrees"
