@@ -546,6 +546,8 @@ void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 	ncd_opts_nic_req(o, r);
 	r->dst = o->client;
 	r->src = o->client ? o->server : NULL;
+	if (o->cport)		/* the local port is --cport's */
+		r->port = o->cport;
 }
 
 /* Cross-option rules, after everything is parsed. */

@@ -82,7 +82,8 @@ const char *ncd_mode_name(int mode);
 /* What the NIC layer needs to know (-f, -t, -q, -n, -s, -c, -p). */
 void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r);
 /* The same for a client that receives (-R): the rule matches its own
- * address (-c) and the server's port, which it binds as its source port. */
+ * address (-c) and the server's port, which it binds as its source port
+ * (--cport's, when given). */
 void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r);
 /* The defaults and cross-option rules again after the control connection
  * changed settings (ctrl.c); 0, or NCD_EXIT_USAGE with one line on @err. */

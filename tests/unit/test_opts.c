@@ -196,6 +196,22 @@ static void seconds_parser(void **state)
 	assert_int_equal(o.port, 10);
 }
 
+/* -R: the client's steering rule matches its own address and local port */
+static void client_rx_steering(void **state)
+{
+	struct ncd_nic_req r;
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 -R --validate"), 0);
+	ncd_opts_nic_req_client_rx(&o, &r);
+	assert_string_equal(r.dst, "10.0.0.2");
+	assert_string_equal(r.src, "10.0.0.1");
+	assert_int_equal(r.port, 5000);
+	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 -R --validate --cport 6000"), 0);
+	ncd_opts_nic_req_client_rx(&o, &r);
+	assert_int_equal(r.port, 6000);
+}
+
 /* iperf3-style options: their letters, values and conflicts; the
  * selftest's letters keep their meaning next to them */
 static void iperf3_options(void **state)
@@ -263,6 +279,7 @@ int main(void)
 		cmocka_unit_test(number_parser),
 		cmocka_unit_test(seconds_parser),
 		cmocka_unit_test(iperf3_options),
+		cmocka_unit_test(client_rx_steering),
 	};
 
 	devnull = fopen("/dev/null", "w");
