@@ -34,6 +34,7 @@ zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len zcrx
 selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
 selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
 capture-devmem capture-zcrx capture-copy
+journal-sigkill journal-restore
 kernel-clean"
 
 die() { echo "check-vm73: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -228,6 +229,7 @@ IR=$W/initramfs
 rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
 cp "$BUSYBOX" "$IR/bin/busybox"
 cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
+cp tests/vm/guest/journal.sh "$IR/journal.sh" || die "journal.sh"
 cp "$W/vm_testbed" "$IR/bin/"
 [ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
 [ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"

@@ -1,9 +1,6 @@
-# VM-tier check of the on-disk NIC journal (issue 12 item 5), to be sourced
-# by tests/vm/guest/init after the devmem RX checks: it uses init's helpers
-# (in_srv, wait_listen, srv_state, pass, fail, dump, built).  NOT WIRED IN
-# yet: hooking it up means copying it into the initramfs (tests/vm/run.sh),
-# `. /journal.sh` in init and "journal-sigkill journal-restore" in
-# EXPECTED; those files are shared and were left alone.
+# VM-tier check of the on-disk NIC journal (issue 12 item 5), sourced by
+# the 7.3 guest's init (tests/vm/guest/init73) after the data checks: it
+# uses init's helpers (in_srv, wait_listen, srv_state, pass, fail, dump).
 #
 # A devmem server that configures the NIC (header split on, binding) is
 # SIGKILLed once it listens (set-up done, queues bound): the kernel drops
@@ -12,10 +9,14 @@
 # netdevsim without header split the server refuses before any change and
 # leaves no journal: then only the "no journal" half is checked.
 journal_vm_check() {
-	built ncdevmem || { fail journal-sigkill "$WHY"; return; }
+	command -v ncdevmem >/dev/null 2>&1 ||
+		{ fail journal-sigkill "ncdevmem is not in the guest"; return; }
 	export NCDEVMEM_STATE_DIR=/run/ncdevmem
 	BEFORE=$(srv_state)
-	in_srv ncdevmem -l -f eth0 -s 192.0.2.1 -p 5020 --mem udmabuf --validate >$L/j.out 2>$L/j.err &
+	# nsenter itself, not the in_srv function: $! must be ncdevmem (nsenter
+	# execs it), or the SIGKILL would only hit a subshell
+	nsenter -t $SRV -n -m -- ncdevmem -l -f eth0 -s 192.0.2.1 -p 5020 --mem udmabuf \
+		--validate >$L/j.out 2>$L/j.err &
 	SP=$!
 	if ! wait_listen 5020 $SP; then
 		wait $SP
