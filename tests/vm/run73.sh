@@ -315,29 +315,5 @@ for c in devmem:5250 zcrx:5251 copy:5252; do
 done
 
 # ------------------------------------------------------------ verdict
-pass=0 failn=0
-for c in $EXPECTED; do
-	if grep -qx "PASS $c" "$LOG" "$HLOG"; then
-		pass=$((pass + 1))
-	elif grep -q "^FAIL $c:" "$LOG" "$HLOG"; then
-		failn=$((failn + 1))
-	else
-		failn=$((failn + 1)); echo "FAIL $c: no result on the console"
-	fi
-done
-exp=" $(echo "$EXPECTED" | tr '\n' ' ') "
-extra=$(grep -h "^FAIL " "$LOG" "$HLOG" | cut -d: -f1 | cut -d' ' -f2 | while read -r c; do
-	case "$exp" in *" $c "*) ;; *) echo "$c";; esac; done | wc -l)
-failn=$((failn + extra))
-if ! grep -qx "VM-DONE" "$LOG"; then
-	failn=$((failn + 1))
-	if [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
-		echo "FAIL vm-done: VM timed out after ${TIMEOUT}s (console: $LOG)"
-	else
-		echo "FAIL vm-done: guest never printed VM-DONE (qemu rc=$QRC, console: $LOG)"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
-	fi
-fi
-step "done"
-echo "$pass passed, $failn failed"
-[ $failn -eq 0 ]
+. tests/vm/verdict.sh
+vm_verdict "$QRC" "$TIMEOUT" "$LOG" "$HLOG"
