@@ -104,6 +104,18 @@ run_pair_leftovers() {
 	ip netns list | grep -- "-$tag\b"
 }
 
+# wait_docs FILE PID N: until the --forever server PID has written N whole
+# JSON documents to FILE; fails if it ends first or never gets there.
+wait_docs() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ "$(jq -s length "$1" 2>/dev/null || echo 0)" -ge "$3" ] && return 0
+		kill -0 "$2" 2>/dev/null || fail "server ended: $(cat "$TMP/srv.err" 2>/dev/null)"
+		sleep 0.05
+	done
+	fail "no report $3 from the server in $1"
+}
+
 assert_contains() {	# file, pattern, what
 	grep -qE -- "$2" "$1" || { echo "--- $1:"; cat "$1"; fail "$3"; }
 }

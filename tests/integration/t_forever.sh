@@ -11,20 +11,11 @@ bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p $port --validate --forever -J >"$TMP/srv.jso
 srv=$BG_PID
 at_exit "kill $srv"
 wait_listen "$NS_A" $port
-docs() { jq -s length "$TMP/srv.json" 2>/dev/null || echo 0; }
-wait_docs() {	# N: until the server has written N complete documents
-	for ((i = 0; i < 200; i++)); do
-		[ "$(docs)" -ge "$1" ] && return 0
-		kill -0 $srv 2>/dev/null || fail "server ended: $(cat "$TMP/srv.err")"
-		sleep 0.05
-	done
-	fail "no report $1 from the server: $(cat "$TMP/srv.err")"
-}
 n=1
 for bytes in 1048576 3145728; do
 	in_b "$NCDEVMEM" -s "$ADDR_A" -p $port --validate --bytes $bytes \
 		2>"$TMP/cli$n.err" || fail "client $n: exit $?: $(cat "$TMP/cli$n.err")"
-	wait_docs $n
+	wait_docs "$TMP/srv.json" $srv $n
 	n=$((n + 1))
 done
 kill -0 $srv 2>/dev/null || fail "server did not stay up after two runs"

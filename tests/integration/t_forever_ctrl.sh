@@ -14,15 +14,6 @@ srv=$BG_PID
 at_exit "kill $srv"
 wait_listen "$NS_A" $port
 wait_listen "$NS_A" $((port + 1))
-docs() { jq -s length "$TMP/srv.json" 2>/dev/null || echo 0; }
-wait_docs() {	# N: until the server has written N complete documents
-	for ((i = 0; i < 200; i++)); do
-		[ "$(docs)" -ge "$1" ] && return 0
-		kill -0 $srv 2>/dev/null || fail "server ended: $(cat "$TMP/srv.err")"
-		sleep 0.05
-	done
-	fail "no report $1 from the server: $(cat "$TMP/srv.err")"
-}
 n=1
 for args in "-P 2 --validate --bytes 1M" "-R --validate --bytes 2M" "--validate --bytes 3M"; do
 	# shellcheck disable=SC2086
@@ -30,7 +21,7 @@ for args in "-P 2 --validate --bytes 1M" "-R --validate --bytes 2M" "--validate 
 		fail "client $n ($args): exit $?: $(cat "$TMP/cli$n.err" "$TMP/srv.err")"
 	assert_contains "$TMP/cli$n.err" "^peer (sender|receiver): [0-9]+ bytes" \
 		"client $n has the server's figures"
-	wait_docs $n
+	wait_docs "$TMP/srv.json" $srv $n
 	n=$((n + 1))
 done
 kill -0 $srv 2>/dev/null || fail "server did not stay up after three runs"
