@@ -374,6 +374,10 @@ static int take_hello(struct ncd_ctrl *c, int fd, const struct sockaddr_in6 *sa,
 	}
 	c->agreed = agreed;
 	ncd_ctrl_apply(o, &agreed);
+	if (o->dir == NCD_DIR_BIDIR && o->mode != NCD_MODE_COPY) {
+		ncd_ctrl_refuse(c, "--bidir runs in --mode copy only, and this server's --mode is another");
+		return 1;
+	}
 	if (o->dir != NCD_DIR_FORWARD && o->mode == NCD_MODE_ZCRX) {
 		ncd_ctrl_refuse(c, "-R and --bidir need a server that can send: its --mode zcrx only receives");
 		return 1;

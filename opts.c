@@ -151,7 +151,7 @@ void ncd_opts_usage(FILE *f)
 "\n"
 "Two ncdevmem ends (a control connection on port -p + 1):\n"
 "  -R, --reverse           client: the server sends, the client receives\n"
-"      --bidir             client: both ends send and receive (not yet: refused)\n"
+"      --bidir             client: both ends send and receive (-P flows each way)\n"
 "      --no-ctrl           no control connection: each end runs its own options\n"
 "                          (automatic with nc, socat or the kernel selftest)\n"
 "  -h, --help              this text;  -V, --version\n"
@@ -504,8 +504,11 @@ static int dir_rules(const struct ncd_opts *o, FILE *err)
 		BAD("-R and --bidir are for the client: the server takes the direction from it");
 	if (o->no_ctrl)
 		BAD("-R and --bidir need the control connection: drop --no-ctrl");
-	if (o->dir == NCD_DIR_BIDIR)
-		BAD("--bidir is not implemented yet: run -R and a forward run one after the other");
+	if (o->dir == NCD_DIR_BIDIR && o->mode != NCD_MODE_COPY)
+		BAD("--bidir runs in --mode copy only");
+	if (o->dir == NCD_DIR_BIDIR && 2 * o->flows > NCD_MAX_FLOWS)
+		BAD("--bidir runs 2 x -P flows: -P %u is too many (at most %u)",
+		    o->flows, NCD_MAX_FLOWS / 2);
 	if (o->pat.kind == NCD_PAT_NONE)
 		BAD("-R and --bidir need a pattern: add --validate or -v N");
 	return 0;

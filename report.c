@@ -145,6 +145,25 @@ static int is_sender(const struct ncd_report *r)
 	return !strcmp(r->role, "sender");
 }
 
+static int is_bidir(const struct ncd_report *r)
+{
+	return !strcmp(r->role, "bidir");
+}
+
+/* Whether this end sends on flow @f: the role's, per flow in --bidir. */
+static int flow_sends(const struct ncd_report *r, const struct ncd_flow_stats *f)
+{
+	return is_bidir(r) ? f->sending : is_sender(r);
+}
+
+/* A flow's label: its number, and in --bidir its direction (TX, RX). */
+static void flow_id(const struct ncd_report *r, unsigned int i, char *id,
+		    size_t len)
+{
+	snprintf(id, len, "%u%s", i + 1, !is_bidir(r) ? "" :
+		 r->flows[i].sending ? "TX" : "RX");
+}
+
 static void text_head(struct ncd_report *r, const char *id, double a, double b,
 		      uint64_t bytes)
 {
@@ -216,14 +235,14 @@ static void json_iv_stream(struct ncd_report *r, FILE *f, unsigned int i,
 
 	fprintf(f, "{\"id\":%u,\"socket\":%d,", i + 1, fl->socket);
 	json_span(f, a, b, bytes);
-	if (is_sender(r) && t->have)
+	if (flow_sends(r, fl) && t->have)
 		fprintf(f, ",\"retransmits\":%u,\"snd_cwnd\":%u,\"rtt\":%u,\"rttvar\":%u,"
 			"\"pacing_bits_per_second\":%llu,\"delivery_bits_per_second\":%llu",
 			retr, t->now.snd_cwnd, t->now.rtt, t->now.rttvar,
 			(unsigned long long)t->now.pacing_rate * 8,
 			(unsigned long long)t->now.delivery_rate * 8);
 	fprintf(f, ",\"omitted\":%s,\"sender\":%s}", r->in_omit ? "true" : "false",
-		is_sender(r) ? "true" : "false");
+		flow_sends(r, fl) ? "true" : "false");
 }
 
 /* {"streams":[...],"sum":{...}} of the interval a..b */
@@ -289,7 +308,7 @@ void ncd_report_interval(struct ncd_report *r)
 	uint64_t d[NCD_MAX_FLOWS] = { 0 }, sum = 0;
 	uint32_t retr[NCD_MAX_FLOWS] = { 0 }, rsum = 0;
 	int have = 0;
-	char id[12];
+	char id[16];
 
 	if (!r->t0 || now <= a || r->nflows > NCD_MAX_FLOWS)
 		return;
@@ -319,8 +338,8 @@ void ncd_report_interval(struct ncd_report *r)
 		stream_event_end(r);
 	} else {
 		for (unsigned int i = 0; r->nflows > 1 && i < r->nflows; i++) {
-			snprintf(id, sizeof(id), "%u", i + 1);
-			if (is_sender(r) && r->flows[i].tcp.have)
+			flow_id(r, i, id, sizeof(id));
+			if (flow_sends(r, &r->flows[i]) && r->flows[i].tcp.have)
 				text_line_tcp(r, id, a, now, d[i], retr[i],
 					      &r->flows[i].tcp);
 			else
@@ -482,12 +501,13 @@ static void json_conns(FILE *f, const struct ncd_conn_counts *c)
 }
 
 /* "peer receiver: N bytes in S s = G Gbits/sec; cpu ...; validation: ..." */
-static void text_peer(FILE *t, const struct ncd_ctrl_result *p)
+static void text_peer(FILE *t, const struct ncd_ctrl_result *p, int bidir)
 {
 	if (!p)
 		return;
 	fprintf(t, "peer %s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.1f%%)",
-		p->sender ? "sender" : "receiver", (unsigned long long)p->bytes,
+		bidir ? "bidir" : p->sender ? "sender" : "receiver",
+		(unsigned long long)p->bytes,
 		p->secs, ncd_gbps(p->bytes, p->secs), p->cpu_user, p->cpu_sys,
 		p->secs > 0 ? 100 * (p->cpu_user + p->cpu_sys) / p->secs : 0.0);
 	if (!p->pattern_on)
@@ -510,31 +530,41 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 			 int pattern_on)
 {
 	FILE *t = r->text;
-	char id[12];
+	char id[16];
 
 	fprintf(t, "- - - - - - - - - - - - - - - - - - - - - - - - -\n");
 	for (unsigned int i = 0; i < r->nflows; i++) {
 		struct ncd_flow_stats *f = &r->flows[i];
 
-		snprintf(id, sizeof(id), "%u", i + 1);
+		flow_id(r, i, id, sizeof(id));
 		text_line(r, id, flow_from(r, f), f->t_end, flow_bytes(r, i));
 		fprintf(t, "[%5s] cpu: user %.2f s, sys %.2f s%s%s\n", id,
 			f->cpu_user, f->cpu_sys, f->error[0] ? "; error: " : "",
 			f->error);
-		if (is_sender(r) && f->tcp.have)
+		if (flow_sends(r, f) && f->tcp.have)
 			text_tcp(t, id, &f->tcp);
 		text_counters(t, id, &f->counters);
 		if (f->counters.linear_bytes)
 			fprintf(t, "[%5s] %llu payload bytes landed in host memory (SCM_DEVMEM_LINEAR)\n",
 				id, f->counters.linear_bytes);
-		if (r->nflows > 1)
+		if (r->nflows > 1 && !(is_bidir(r) && f->sending))
 			text_verdict(t, id, &f->verdict, pattern_on);
+	}
+	if (is_bidir(r)) {	/* one sum a direction */
+		uint64_t tx = 0;
+
+		for (unsigned int i = 0; i < r->nflows; i++)
+			if (r->flows[i].sending)
+				tx += flow_bytes(r, i);
+		text_line(r, "SUMTX", r->t_omit, secs, tx);
+		text_line(r, "SUMRX", r->t_omit, secs, total - tx);
 	}
 	if (r->nflows > 1)
 		text_line(r, "SUM", r->t_omit, secs, total);
-	text_verdict(t, r->nflows > 1 ? "SUM" : "1", all, pattern_on);
+	text_verdict(t, is_bidir(r) ? "SUMRX" : r->nflows > 1 ? "SUM" : "1", all,
+		     pattern_on);
 	text_conns(t, r->conns);
-	text_peer(t, r->peer);
+	text_peer(t, r->peer, is_bidir(r));
 	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
 		r->role, ncd_mode_name(r->o->mode),
 		ncd_mem_kind_name(r->o->mem), (unsigned long long)total,
@@ -643,10 +673,10 @@ static void json_start(struct ncd_report *r, FILE *f)
  * TCP figures exist only on the sending host.
  */
 static void json_half(struct ncd_report *r, FILE *f, int sender_half,
-		      int socket, double a, double b, uint64_t bytes,
+		      int sends, int socket, double a, double b, uint64_t bytes,
 		      const struct ncd_tcp_stats *t, uint32_t retrans)
 {
-	int own = sender_half == is_sender(r);
+	int own = sender_half == sends;
 	int mirrored = !own && !r->peer;
 
 	fputc('{', f);
@@ -663,7 +693,7 @@ static void json_half(struct ncd_report *r, FILE *f, int sender_half,
 			(unsigned long long)t->now.delivery_rate * 8);
 	else if (own && sender_half && !t && retrans != UINT32_MAX)
 		fprintf(f, ",\"retransmits\":%u", retrans);
-	fprintf(f, ",\"sender\":%s%s}", is_sender(r) ? "true" : "false",
+	fprintf(f, ",\"sender\":%s%s}", sends ? "true" : "false",
 		mirrored ? ",\"mirrored\":true" : "");
 }
 
@@ -676,6 +706,60 @@ static void peer_flow(const struct ncd_report *r, unsigned int i, double *a,
 	*a = r->peer->flow[i].t_start;
 	*b = r->peer->flow[i].t_end;
 	*bytes = r->peer->flow[i].bytes;
+}
+
+/*
+ * --bidir: sum_sent / sum_received are the client-to-server direction,
+ * sum_sent_bidir_reverse / sum_received_bidir_reverse the other, as in
+ * iperf3.  Flow i here and flow i on the peer are the two ends of one
+ * connection, so the peer's half of each direction adds up from its flows.
+ */
+static void json_bidir_sums(struct ncd_report *r, FILE *f, double secs)
+{
+	static const char *const names[2][2] = {
+		{ "sum_sent", "sum_received" },
+		{ "sum_sent_bidir_reverse", "sum_received_bidir_reverse" } };
+
+	for (int rev = 0; rev < 2; rev++) {
+		/* the client sends in the forward direction */
+		int sends = !r->o->listen == !rev;
+		uint64_t mine = 0, theirs = 0;
+		double psecs = 0;
+		uint32_t retrans = 0;
+		int have = 0;
+
+		for (unsigned int i = 0; i < r->nflows; i++) {
+			const struct ncd_flow_stats *fl = &r->flows[i];
+
+			if (fl->sending != sends)
+				continue;
+			mine += flow_bytes(r, i);
+			if (fl->tcp.have) {
+				retrans += fl->tcp.now.total_retrans;
+				have = 1;
+			}
+			if (r->peer && i < r->peer->nflows) {
+				theirs += r->peer->flow[i].bytes;
+				if (r->peer->flow[i].t_end > psecs)
+					psecs = r->peer->flow[i].t_end;
+			}
+		}
+		if (!r->peer) {
+			theirs = mine;
+			psecs = secs;
+		}
+		fprintf(f, ",\"%s\":", names[rev][0]);
+		if (sends)
+			json_half(r, f, 1, 1, -1, r->t_omit, secs, mine, NULL,
+				  have ? retrans : UINT32_MAX);
+		else
+			json_half(r, f, 1, 0, -1, 0, psecs, theirs, NULL, 0);
+		fprintf(f, ",\"%s\":", names[rev][1]);
+		if (sends)
+			json_half(r, f, 0, 1, -1, 0, psecs, theirs, NULL, 0);
+		else
+			json_half(r, f, 0, 0, -1, r->t_omit, secs, mine, NULL, 0);
+	}
 }
 
 static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *all,
@@ -697,15 +781,15 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 		}
 		peer_flow(r, i, &pa, &pb, &pbytes);
 		fprintf(f, "%s{\"sender\":", i ? "," : "");
-		if (is_sender(r))
-			json_half(r, f, 1, fl->socket, a, fl->t_end, b, &fl->tcp, 0);
+		if (flow_sends(r, fl))
+			json_half(r, f, 1, 1, fl->socket, a, fl->t_end, b, &fl->tcp, 0);
 		else
-			json_half(r, f, 1, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
+			json_half(r, f, 1, 0, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
 		fputs(",\"receiver\":", f);
-		if (is_sender(r))
-			json_half(r, f, 0, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
+		if (flow_sends(r, fl))
+			json_half(r, f, 0, 1, fl->socket, pa, pb, pbytes, &fl->tcp, 0);
 		else
-			json_half(r, f, 0, fl->socket, a, fl->t_end, b, &fl->tcp, 0);
+			json_half(r, f, 0, 0, fl->socket, a, fl->t_end, b, &fl->tcp, 0);
 		fprintf(f, ",\"id\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,"
 			"\"cpu_user_seconds\":%.3f,\"cpu_system_seconds\":%.3f,\"linear_bytes\":%llu,",
 			i + 1, flow_secs(r, fl), (unsigned long long)b,
@@ -723,17 +807,22 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 		double psecs = p ? p->secs : secs;
 		uint64_t ptotal = p ? p->bytes : total;
 
-		fputs("],\"sum_sent\":", f);
+		fputs("]", f);
+		if (is_bidir(r)) {
+			json_bidir_sums(r, f, secs);
+		} else {
+		fputs(",\"sum_sent\":", f);
 		if (is_sender(r))
-			json_half(r, f, 1, -1, r->t_omit, secs, total, NULL,
+			json_half(r, f, 1, 1, -1, r->t_omit, secs, total, NULL,
 				  have ? retrans : UINT32_MAX);
 		else
-			json_half(r, f, 1, -1, 0, psecs, ptotal, NULL, 0);
+			json_half(r, f, 1, 0, -1, 0, psecs, ptotal, NULL, 0);
 		fputs(",\"sum_received\":", f);
 		if (is_sender(r))
-			json_half(r, f, 0, -1, 0, psecs, ptotal, NULL, 0);
+			json_half(r, f, 0, 1, -1, 0, psecs, ptotal, NULL, 0);
 		else
-			json_half(r, f, 0, -1, r->t_omit, secs, total, NULL, 0);
+			json_half(r, f, 0, 0, -1, r->t_omit, secs, total, NULL, 0);
+		}
 		fprintf(f, ",\"cpu_utilization_percent\":{\"host_total\":%.2f,\"host_user\":%.2f,"
 			"\"host_system\":%.2f,",
 			secs > 0 ? 100 * (cu + cs) / secs : 0,
@@ -748,7 +837,7 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 		if (p) {
 			fprintf(f, ",\"peer\":{\"role\":\"%s\",\"seconds\":%.6f,\"bytes\":%llu,"
 				"\"bits_per_second\":%.1f,\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},",
-				p->sender ? "sender" : "receiver", psecs,
+				is_bidir(r) ? "bidir" : p->sender ? "sender" : "receiver", psecs,
 				(unsigned long long)ptotal, ncd_gbps(ptotal, psecs) * 1e9,
 				p->cpu_user, p->cpu_sys);
 			json_verdict(f, &p->verdict, p->pattern_on);
@@ -785,7 +874,7 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted)
 {
 	struct ncd_verdict all = { 0 };
 	/* Only a receiver checks payload; a sender's verdict is always empty. */
-	int pattern_on = r->o->pat.kind != NCD_PAT_NONE && !is_sender(r);
+	int pattern_on = r->o->pat.kind != NCD_PAT_NONE && !is_sender(r);	/* bidir too */
 	uint64_t total = 0;
 	double secs = 0, cu = 0, cs = 0;
 	int rc = 0;

@@ -23,6 +23,7 @@ struct ncd_opts;
 struct ncd_flow_stats {
 	_Atomic uint64_t bytes;		/* payload bytes so far (flow thread) */
 	_Atomic int started;
+	int sending;			/* this end sends on it (--bidir: per flow) */
 	double t_start, t_end;		/* seconds since the report's t0 */
 	uint64_t frags;
 	struct ncd_counters counters;	/* what the data path published */

@@ -33,7 +33,9 @@ int ncd_run_init(struct ncd_run *r, const struct ncd_opts *o, const char *role,
 	for (unsigned int i = 0; i < nflows; i++) {
 		r->fds[i] = -1;
 		r->flows[i] = (struct ncd_flow){ .run = r, .idx = i,
+						 .side_idx = i,
 						 .st = &r->stats[i] };
+		r->stats[i].sending = !strcmp(role, "sender");
 	}
 	return ncd_report_init(&r->rep, o, role, r->stats, nflows, stderr);
 }
@@ -187,6 +189,19 @@ static int wait_signal(const sigset_t *set, double secs)
 	return sig < 0 && errno == EAGAIN ? 0 : sig;
 }
 
+/* --bidir at the time limit: this end's sending flows end (their peers
+ * see the end of stream); its receiving flows run until the peer's do. */
+static void stop_senders(struct ncd_run *r)
+{
+	atomic_store(&r->stop_tx, 1);
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		int fd = atomic_load(&r->fds[i]);
+
+		if (fd >= 0 && r->stats[i].sending)
+			shutdown(fd, SHUT_RDWR);
+	}
+}
+
 /* One step of the main loop after a wake-up: reports and the time limit. */
 static void on_tick(struct ncd_run *r, double *iv_at, double end_at)
 {
@@ -212,8 +227,13 @@ static void on_tick(struct ncd_run *r, double *iv_at, double end_at)
 		while (*iv_at <= now)
 			*iv_at += r->o->interval_s;
 	}
-	if (end_at && now >= end_at && !atomic_load(&r->stop))
-		ncd_run_stop(r);
+	if (end_at && now >= end_at && !atomic_load(&r->stop) &&
+	    !atomic_load(&r->stop_tx)) {
+		if (r->o->dir == NCD_DIR_BIDIR)
+			stop_senders(r);
+		else
+			ncd_run_stop(r);
+	}
 }
 
 /* On the stop waiter's thread: wind the flows down, wake the main thread. */

@@ -18,6 +18,7 @@ struct ncd_run;
 struct ncd_flow {
 	struct ncd_run *run;
 	unsigned int idx;
+	unsigned int side_idx;	/* index among the flows of its direction */
 	struct ncd_flow_stats *st;
 };
 
@@ -30,6 +31,8 @@ struct ncd_run {
 	struct ncd_flow flows[NCD_MAX_FLOWS];
 	unsigned int nflows;
 	_Atomic int stop;		/* flows should wind down */
+	_Atomic int stop_tx;		/* --bidir's time is up: senders end,
+					 * receivers run to the peer's end */
 	_Atomic int done;		/* flows that have ended */
 	_Atomic int fds[NCD_MAX_FLOWS];	/* flow sockets, for shutdown() */
 	int listen_fd;			/* server: woken on stop */

@@ -78,7 +78,7 @@ void ncd_rx_side_flow(struct ncd_flow *f, struct ncd_rx_side *s, int fd)
 			  NCD_RX_DEPTH, NCD_RX_BATCH);
 	if (!ret) {
 		why = "receive path";
-		ret = ops->open(&s->path, f->idx, fd, &x.q, &src);
+		ret = ops->open(&s->path, f->side_idx, fd, &x.q, &src);
 	}
 	if (ret) {
 		ncd_flow_error(f, "cannot set up the %s %s: %s", ops->name, why,

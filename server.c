@@ -28,6 +28,7 @@ struct server {
 	struct ncd_rx_side rx;
 	struct ncd_tx_side tx;
 	int sending;		/* -R from the client */
+	int bidir;		/* --bidir: flows 1..N receive, N+1..2N send */
 	struct ncd_acceptor acc;
 	struct ncd_ctrl ctrl;
 	struct ncd_ctrl_result peer;	/* the client's figures */
@@ -46,7 +47,7 @@ static void server_flow(struct ncd_flow *f)
 		return;
 	}
 	ncd_flow_begin(f, fd);
-	if (s->sending)
+	if (s->bidir ? f->idx >= s->o.flows : s->sending)
 		ncd_tx_side_flow(f, &s->tx, fd);
 	else
 		ncd_rx_side_flow(f, &s->rx, fd);
@@ -65,8 +66,13 @@ static int server_setup(struct server *s)
 
 	s->built = s->o;
 	s->sending = s->o.dir == NCD_DIR_REVERSE;
-	if (s->sending)
-		return ncd_tx_side_setup(&s->tx, &s->o);
+	s->bidir = s->o.dir == NCD_DIR_BIDIR;
+	if (s->sending || s->bidir) {
+		int ret = ncd_tx_side_setup(&s->tx, &s->o);
+
+		if (ret || s->sending)
+			return ret;
+	}
 	ncd_opts_nic_req(&s->o, &nic);
 	return ncd_rx_side_setup(&s->rx, &s->o, &nic);
 }
@@ -95,9 +101,11 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 	const struct ncd_opts *o = &s->o;
 	struct sockaddr_in6 sa;
 
-	*c = (struct ncd_accept_cfg){ .flows = o->flows,
+	/* --bidir: the client connects its N sending flows, then its N
+	 * receiving ones, one at a time; accept order is the role */
+	*c = (struct ncd_accept_cfg){ .flows = s->bidir ? 2 * o->flows : o->flows,
 				      .need_data = o->pat.kind != NCD_PAT_NONE &&
-						   !s->sending,
+						   !s->sending && !s->bidir,
 				      .window_s = o->connect_timeout_s,
 				      /* --forever waits for the next run */
 				      .no_peer_s = o->forever ? 0 : o->time_s,
@@ -208,10 +216,15 @@ static int serve_run(struct server *s, int data_fd, int *ctrl_fd, int *sig,
 		goto out;
 	*end = 0;
 	rc = NCD_EXIT_FAIL;
-	if (ncd_run_init(r, &s->o, s->sending ? "sender" : "receiver",
-			 s->o.flows, s) || accept_cfg(&c, s)) {
+	if (ncd_run_init(r, &s->o, s->bidir ? "bidir" : s->sending ? "sender" :
+			 "receiver", s->bidir ? 2 * s->o.flows : s->o.flows, s) ||
+	    accept_cfg(&c, s)) {
 		*end = 1;
 		goto out;
+	}
+	for (unsigned int i = 0; s->bidir && i < r->nflows; i++) {
+		r->stats[i].sending = i >= s->o.flows;
+		r->flows[i].side_idx = i % s->o.flows;
 	}
 	/* a one-off run's stop shuts the listener down to wake accept();
 	 * --forever keeps it for the next run (the acceptor polls) */

@@ -19,7 +19,7 @@ static const struct ncd_tx_path_ops *const tx_paths[] = {
 
 static int flow_stopped(struct ncd_flow *f)
 {
-	return atomic_load(&f->run->stop);
+	return atomic_load(&f->run->stop) || atomic_load(&f->run->stop_tx);
 }
 
 /* Send [off, off + len) with the byte at --corrupt-at flipped. */
@@ -154,7 +154,7 @@ void ncd_tx_side_flow(struct ncd_flow *f, struct ncd_tx_side *c, int fd)
 	int ret;
 
 	set_idle_timeout(fd, f->run->o->idle_timeout_s);
-	ret = ops->open(&c->path, f->idx, fd, &fl);
+	ret = ops->open(&c->path, f->side_idx, fd, &fl);
 	if (ret) {
 		ncd_flow_error(f, "%s TX set-up failed: %s", ops->name,
 			       strerror(-ret));

@@ -2,7 +2,7 @@
 # -R over veth in copy mode: the server (given only -l) sends, the client
 # receives and validates; a flipped byte is caught by the client at exactly
 # its offset, and the server prints the client's verdict.  -R without an
-# ncdevmem server, and --bidir (not implemented), fail with one line.
+# ncdevmem server fails with one line (--bidir: t_ctrl_bidir.sh).
 . "$(dirname "$0")/lib.sh"
 need_cmd jq
 netns_pair_up
@@ -48,6 +48,6 @@ rc=$?
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 [ $rc -eq 1 ] || fail "-R without an ncdevmem server: exit $rc, expected 1"
 assert_contains "$TMP/cli3.err" "need an ncdevmem server" "-R without a control peer"
-in_b "$NCDEVMEM" -s "$ADDR_A" -p 5243 --bidir --validate 2>"$TMP/cli4.err"
-[ $? -eq 2 ] || fail "--bidir: expected a usage error"
-ok "-R needs an ncdevmem server; --bidir refused"
+in_b "$NCDEVMEM" -s "$ADDR_A" -p 5243 --bidir --validate --mode devmem 2>"$TMP/cli4.err"
+[ $? -eq 2 ] || fail "--bidir in devmem mode: expected a usage error"
+ok "-R needs an ncdevmem server; --bidir outside copy mode refused"
