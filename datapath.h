@@ -58,6 +58,7 @@ struct ncd_rx_cfg {
 	unsigned int flows;
 	int fail_linear;	/* devmem -L: payload in host memory is fatal */
 	uint32_t rx_page_size;	/* devmem -b, 0 = kernel default */
+	int zcrx_nodev;		/* zcrx without a NIC (ZCRX_REG_NODEV) */
 	int quiet;		/* no progress lines on stderr (-J) */
 };
 

@@ -16,7 +16,7 @@ enum {
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
 	OPT_IDLE_TIMEOUT, OPT_RESTORE, OPT_JSON_STREAM, OPT_LOGFILE,
 	OPT_FORCEFLUSH, OPT_BIDIR, OPT_NO_CTRL, OPT_UPSTREAM_PATTERN,
-	OPT_BITRATE, OPT_CPORT, OPT_FOREVER,
+	OPT_BITRATE, OPT_CPORT, OPT_FOREVER, OPT_ZCRX_NODEV,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "copy",		no_argument,		NULL, OPT_COPY },
 	{ "devmem",		no_argument,		NULL, OPT_DEVMEM },
 	{ "zcrx",		no_argument,		NULL, OPT_ZCRX },
+	{ "zcrx-nodev",		no_argument,		NULL, OPT_ZCRX_NODEV },
 	{ "gpu",		required_argument,	NULL, OPT_GPU },
 	{ "check",		no_argument,		NULL, OPT_CHECK },
 	{ "buf-size",		required_argument,	NULL, OPT_BUF_SIZE },
@@ -104,6 +105,9 @@ void ncd_opts_usage(FILE *f)
 "Data path:\n"
 "      --mode copy|devmem|zcrx  receive path (default devmem with -f, else copy)\n"
 "      --copy, --devmem, --zcrx  shorthands for --mode\n"
+"      --zcrx-nodev        zcrx with no NIC (ZCRX_REG_NODEV, Linux 7.x): any\n"
+"                          interface, lo too, no -f; the kernel copies into\n"
+"                          the host-memory area (implies --zcrx)\n"
 "      --mem host|udmabuf|cuda  memory the payload lands in / is sent from\n"
 "                          (default: udmabuf for devmem RX/TX, else host;\n"
 "                          copy mode copies into it)\n"
@@ -424,6 +428,11 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 		o->mode = c - OPT_COPY;
 		o->mode_set = 1;
 		break;
+	case OPT_ZCRX_NODEV:
+		o->mode = NCD_MODE_ZCRX;
+		o->mode_set = 1;
+		o->zcrx_nodev = 1;
+		break;
 	case OPT_MODE:
 		if ((o->mode = mode_parse(optarg)) < 0)
 			BAD("bad mode '%s': copy, devmem or zcrx", optarg);
@@ -578,7 +587,15 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 		BAD("--restore takes only -f IFNAME");
 	if (!o->listen && !o->check && !o->server && !o->ifname)
 		BAD("need -l (server), -s ADDR (client) or -f IFNAME");
-	if (o->mode != NCD_MODE_COPY && !o->ifname && !o->check)
+	if (o->zcrx_nodev && o->mode != NCD_MODE_ZCRX)
+		BAD("--zcrx-nodev is a zcrx mode: drop --mode %s", ncd_mode_name(o->mode));
+	if (o->zcrx_nodev && (o->ifname || o->check))
+		BAD("--zcrx-nodev binds no interface: drop -f%s", o->check ? " and --check" : "");
+	if (o->zcrx_nodev && o->mem != NCD_MEM_HOST)
+		BAD("--zcrx-nodev copies into host memory: drop --mem");
+	if (o->zcrx_nodev && o->rx_page_size)
+		BAD("--zcrx-nodev takes page-sized buffers only: drop -b");
+	if (o->mode != NCD_MODE_COPY && !o->ifname && !o->check && !o->zcrx_nodev)
 		BAD("--mode %s needs -f IFNAME", ncd_mode_name(o->mode));
 	if (o->corrupt_at >= 0 && (o->listen || o->pat.kind == NCD_PAT_NONE))
 		BAD("--corrupt-at is for a client sending a pattern");

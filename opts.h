@@ -41,6 +41,7 @@ struct ncd_opts {
 	int fail_linear;	/* -L */
 	int no_nic_config;	/* -n */
 	uint32_t rx_page_size;	/* -b, 0 = kernel default */
+	int zcrx_nodev;		/* --zcrx-nodev: zcrx without a NIC */
 	uint64_t dmabuf_size;	/* --buf-size (default depends on mode/memory) */
 	struct ncd_pattern pat;	/* -v N / --validate (offset pattern) */
 	double time_s;		/* --time, 0 = until EOF; a client sending a

@@ -109,6 +109,7 @@ int ncd_rx_side_setup(struct ncd_rx_side *s, const struct ncd_opts *o,
 	s->cfg = (struct ncd_rx_cfg){ .flows = o->flows,
 				      .fail_linear = o->fail_linear,
 				      .rx_page_size = o->rx_page_size,
+				      .zcrx_nodev = o->zcrx_nodev,
 				      .quiet = o->json, .nic = *nic };
 	s->write_payload = o->pat.kind == NCD_PAT_NONE && !o->discard;
 	s->path = (struct ncd_rx_path){ .ops = rx_paths[o->mode],

@@ -161,6 +161,10 @@ enum {	/* ETHTOOL_TCP_DATA_SPLIT_* */
 #define NCD_IORING_ZCRX_AREA_MASK	(~(((__u64)1 << NCD_IORING_ZCRX_AREA_SHIFT) - 1))
 #define NCD_IORING_ZCRX_AREA_DMABUF	1
 #define NCD_IORING_MEM_REGION_TYPE_USER	1
+/* Linux 7.x: an ifq with no net device (payload copied into the area) */
+#define NCD_ZCRX_REG_NODEV		2
+#define NCD_IORING_REGISTER_ZCRX_CTRL	36
+#define NCD_ZCRX_CTRL_FLUSH_RQ		0
 
 struct ncd_io_uring_zcrx_rqe {
 	__u64 off;
@@ -212,6 +216,16 @@ struct ncd_io_uring_zcrx_ifq_reg {
 	__u64 __resv[3];
 };
 
+/* IORING_REGISTER_ZCRX_CTRL's argument (nr_args 0); FLUSH_RQ uses no
+ * op-specific field, the union is only reserved space here */
+struct ncd_zcrx_ctrl {
+	__u32 zcrx_id;
+	__u32 op;
+	__u64 __resv[2];
+	__u64 op_data[6];
+};
+
+_Static_assert(sizeof(struct ncd_zcrx_ctrl) == 72, "zcrx ctrl layout");
 _Static_assert(sizeof(struct ncd_dmabuf_cmsg) == 24, "dmabuf_cmsg layout");
 _Static_assert(sizeof(struct ncd_dmabuf_token) == 8, "dmabuf_token layout");
 _Static_assert(sizeof(struct ncd_io_uring_zcrx_ifq_reg) == 96, "zcrx ifq layout");

@@ -23,7 +23,7 @@ const char *ncd_zcrx_reg_hint(int err)
 	case EINVAL:
 		return "kernel rejected the request (older than 6.15, ring flags, or a dma-buf area before 6.16)";
 	case EOPNOTSUPP:
-		return "the driver has no queue API or cannot use a memory provider (zcrx needs a NIC such as mlx5/bnxt/gve/fbnic, not veth/lo)";
+		return "the driver has no queue API or cannot use a memory provider (zcrx needs a NIC such as mlx5/bnxt/gve/fbnic, not veth/lo; --zcrx-nodev needs none, Linux 7.x)";
 	case ENODEV:
 		return "the interface has no parent device (virtual devices like veth cannot do zcrx)";
 	case EPERM:
@@ -89,11 +89,14 @@ static int rq_region(struct ncd_zcrx *z, unsigned int entries)
 	return 0;
 }
 
-static int fill_area(struct ncd_io_uring_zcrx_area_reg *a, struct ncd_mem *m)
+static int fill_area(struct ncd_io_uring_zcrx_area_reg *a, struct ncd_mem *m,
+		     int nodev)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 
-	if (m->dmabuf_fd >= 0) {
+	/* without a device nothing can map a dma-buf: the kernel copies into
+	 * memory it can read, so a no-NIC ifq takes host memory only */
+	if (m->dmabuf_fd >= 0 && !nodev) {
 		a->flags = NCD_IORING_ZCRX_AREA_DMABUF;
 		a->dmabuf_fd = m->dmabuf_fd;
 		a->addr = 0;
@@ -101,8 +104,9 @@ static int fill_area(struct ncd_io_uring_zcrx_area_reg *a, struct ncd_mem *m)
 		return 0;
 	}
 	if (!m->cpu_addr || (uintptr_t)m->cpu_addr % pg) {
-		fprintf(stderr, "zcrx: the %s provider has neither a dma-buf nor page-aligned host memory\n",
-			m->ops ? m->ops->name : "?");
+		fprintf(stderr, "zcrx: the %s provider has %s page-aligned host memory\n",
+			m->ops ? m->ops->name : "?",
+			nodev ? "no (--zcrx-nodev needs)" : "neither a dma-buf nor");
 		return -EINVAL;
 	}
 	a->addr = (uintptr_t)m->cpu_addr;
@@ -127,9 +131,10 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 		.area_ptr = (uintptr_t)&area,
 		.region_ptr = (uintptr_t)&region,
 		.rx_buf_len = rx_buf_len,
+		.flags = z->nodev ? NCD_ZCRX_REG_NODEV : 0,
 	};
 	char name[IF_NAMESIZE] = "?";
-	int ret = fill_area(&area, m);
+	int ret = fill_area(&area, m, z->nodev);
 
 	if (ret)
 		return ret;
@@ -137,6 +142,17 @@ static int register_ifq(struct ncd_zcrx *z, int ifindex, int rxq,
 		    NCD_IORING_REGISTER_ZCRX_IFQ, &reg, 1) < 0) {
 		int err = errno;
 		const char *hint = ncd_zcrx_reg_hint(err);
+
+		if (z->nodev) {
+			/* before 7.x the flag is unknown: EINVAL */
+			snprintf(z->err, sizeof(z->err),
+				 "zcrx: IORING_REGISTER_ZCRX_IFQ with ZCRX_REG_NODEV (no NIC, host area) failed: %s (errno %d)%s",
+				 strerror(err), err, err == EINVAL ?
+				 ": this kernel has no ZCRX_REG_NODEV (Linux 7.x adds it)" :
+				 *hint ? hint : "");
+			fprintf(stderr, "%s\n", z->err);
+			return err == EINVAL ? -EOPNOTSUPP : -err;
+		}
 
 		if_indextoname(ifindex, name);
 		snprintf(z->err, sizeof(z->err),
@@ -188,6 +204,44 @@ int ncd_zcrx_open_buf(struct ncd_zcrx *z, int ifindex, int rxq,
 err:
 	ncd_zcrx_close(z);
 	return ret;
+}
+
+int ncd_zcrx_open_nodev(struct ncd_zcrx *z, struct ncd_mem *m,
+			unsigned int rq_entries)
+{
+	int ret;
+
+	memset(z, 0, sizeof(*z));
+	z->nodev = 1;
+	if (!rq_entries)
+		rq_entries = 4096;
+	ret = ring_setup(z);
+	if (!ret)
+		ret = rq_region(z, rq_entries);
+	if (!ret)
+		ret = register_ifq(z, 0, 0, m, rq_entries, 0);
+	if (ret)
+		ncd_zcrx_close(z);
+	return ret;
+}
+
+/* No page pool consumes a no-NIC ifq's refill ring: returned buffers
+ * reach its free list only through ZCRX_CTRL_FLUSH_RQ. */
+static int flush_rq(struct ncd_zcrx *z)
+{
+	struct ncd_zcrx_ctrl c = { .zcrx_id = z->zcrx_id,
+				   .op = NCD_ZCRX_CTRL_FLUSH_RQ };
+
+	if (syscall(__NR_io_uring_register, z->ring.ring_fd,
+		    NCD_IORING_REGISTER_ZCRX_CTRL, &c, 0) < 0) {
+		int err = errno;
+
+		fprintf(stderr, "zcrx: ZCRX_CTRL_FLUSH_RQ failed: %s (errno %d)\n",
+			strerror(err), err);
+		return -err;
+	}
+	z->flushes++;
+	return 0;
 }
 
 void ncd_zcrx_close(struct ncd_zcrx *z)
@@ -316,7 +370,7 @@ static int zcrx_release(struct ncd_frag_source *s, const struct ncd_frag *frags,
 		r->__pad = 0;
 	}
 	__atomic_store_n(z->rq_tail, z->rq_tail_local, __ATOMIC_RELEASE);
-	return 0;
+	return z->nodev ? flush_rq(z) : 0;
 }
 
 static void zcrx_src_close(struct ncd_frag_source *s)

@@ -28,7 +28,9 @@ struct ncd_zcrx {
 	uint32_t rq_tail_local;
 	int armed;			/* a multishot RECV_ZC is outstanding */
 	int eof;
+	int nodev;			/* ZCRX_REG_NODEV: no NIC, payload copied */
 	int disabled;			/* ring created R_DISABLED, enabled by the flow */
+	unsigned long flushes;		/* ZCRX_CTRL_FLUSH_RQ calls (nodev) */
 	unsigned long rearmed;		/* RECV_ZC ended by -ENOSPC (CQ full), re-armed */
 	char err[256];
 };
@@ -44,6 +46,11 @@ int ncd_zcrx_open(struct ncd_zcrx *z, int ifindex, int rxq, struct ncd_mem *m,
 int ncd_zcrx_open_buf(struct ncd_zcrx *z, int ifindex, int rxq,
 		      struct ncd_mem *m, unsigned int rq_entries,
 		      uint32_t rx_buf_len);
+/* No NIC (ZCRX_REG_NODEV, Linux 7.x): works on any socket, lo included;
+ * the kernel copies payload into @m's host memory.  A kernel without it:
+ * -EOPNOTSUPP, one line printed. */
+int ncd_zcrx_open_nodev(struct ncd_zcrx *z, struct ncd_mem *m,
+			unsigned int rq_entries);
 void ncd_zcrx_close(struct ncd_zcrx *z);
 
 /* Fragment source over connected TCP socket @fd (multishot RECV_ZC);

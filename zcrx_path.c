@@ -6,6 +6,8 @@
  * payload that reaches it earlier lands in ordinary pages, which a dma-buf
  * area cannot take (RECV_ZC fails with -ENOMEM).  The ring starts disabled
  * and the flow's thread enables it (it is SINGLE_ISSUER).
+ * --zcrx-nodev registers no queue at all (ZCRX_REG_NODEV, Linux 7.x): the
+ * kernel copies payload into the area, on any interface.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,6 +39,12 @@ static int zp_setup(struct ncd_rx_path *p)
 	if (!zp)
 		return -ENOMEM;
 	p->priv = zp;
+	/* no NIC: nothing to prepare or restore, any socket (lo too) */
+	if (p->cfg->zcrx_nodev) {
+		ret = ncd_zcrx_open_nodev(&zp->z, p->m, 0);
+		zp->z_open = !ret;
+		return ret;
+	}
 	ret = ncd_nic_prepare_rx(&zp->nic, &p->cfg->nic);
 	if (!ret)
 		ret = ncd_zcrx_open_buf(&zp->z, zp->nic.ifindex, zp->nic.queues[0],
@@ -62,6 +70,8 @@ static int zp_close(struct ncd_rx_path *p, struct ncd_frag_source *src,
 	/* a full CQ ends RECV_ZC with -ENOSPC: reaped and re-armed, counted */
 	out->group = "zcrx";
 	ncd_counter_add(out, "rearmed_after_enospc", zp->z.rearmed, 0);
+	if (zp->z.nodev)
+		ncd_counter_add(out, "rq_flushes", zp->z.flushes, 0);
 	return 0;
 }
 
