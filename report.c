@@ -302,6 +302,20 @@ void ncd_report_poll(struct ncd_report *r)
 	stream_start(r);
 }
 
+/* Bytes or retransmits not in an interval line yet: the tail must be shown,
+ * however short, so the intervals add up to the end's totals. */
+int ncd_report_pending(struct ncd_report *r)
+{
+	for (unsigned int i = 0; i < r->nflows && i < NCD_MAX_FLOWS; i++) {
+		const struct ncd_tcp_stats *t = &r->flows[i].tcp;
+
+		if (atomic_load(&r->flows[i].bytes) != r->last_bytes[i] ||
+		    (t->have && t->now.total_retrans != t->retrans_iv))
+			return 1;
+	}
+	return 0;
+}
+
 void ncd_report_interval(struct ncd_report *r)
 {
 	double now = ncd_now() - r->t0, a = r->last_t;

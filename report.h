@@ -83,6 +83,7 @@ int ncd_report_init(struct ncd_report *r, const struct ncd_opts *o,
 /* Start the clock (first connection). */
 void ncd_report_start(struct ncd_report *r);
 /* Emit one interval ending now. */
+int ncd_report_pending(struct ncd_report *r);
 void ncd_report_interval(struct ncd_report *r);
 /* -O: the omitted time is over (emits its last interval, marked omitted,
  * and takes the byte counts the summary starts from). */

@@ -288,8 +288,11 @@ int ncd_run_flows(struct ncd_run *r, ncd_flow_fn fn)
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
-	if (r->rep.last_t < ncd_now() - r->rep.t0 - 0.05 && r->o->interval_s > 0)
-		ncd_report_interval(&r->rep);	/* the tail interval */
+	/* the tail interval: when it is long enough to mean something, or
+	 * when it holds bytes or retransmits the end's totals count */
+	if (r->o->interval_s > 0 && (ncd_report_pending(&r->rep) ||
+	    r->rep.last_t < ncd_now() - r->rep.t0 - 0.05))
+		ncd_report_interval(&r->rep);
 	ncd_stop_notify(NULL, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return interrupted;
