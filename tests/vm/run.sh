@@ -37,27 +37,8 @@ die() { echo "check-vm: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 step() { printf 'check-vm: [%5.1fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
 
 # ------------------------------------------------------------ host tools
-need_pkgs=()
-command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
-dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
-command -v cpio >/dev/null || need_pkgs+=(cpio)
-command -v xz >/dev/null || need_pkgs+=(xz-utils)
-command -v patch >/dev/null || need_pkgs+=(patch)
-command -v bc >/dev/null || need_pkgs+=(bc)
-command -v gcc >/dev/null || need_pkgs+=(gcc)
-command -v make >/dev/null || need_pkgs+=(make)
-for a in libnl-3.a libnl-genl-3.a liburing.a; do
-	[ -f /usr/lib/x86_64-linux-gnu/$a ] || need_pkgs+=(libnl-3-dev libnl-genl-3-dev liburing-dev)
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-	echo "check-vm: installing ${need_pkgs[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null 2>&1 || {
-		apt-get update >/dev/null && apt-get install -y --no-install-recommends \
-			"${need_pkgs[@]}" >/dev/null; } || die "cannot install ${need_pkgs[*]}"
-fi
-BUSYBOX=$(command -v busybox-static 2>/dev/null || echo /bin/busybox)
-[ -x "$BUSYBOX" ] || die "no static busybox"
+. tests/vm/tier_lib.sh
+vm_host_tools
 
 # ------------------------------------------------------------ kernel packages
 abi_of() { local v=${1%%-*}; echo "$v+deb12"; }	# 6.12.117-1~deb12u1 -> 6.12.117+deb12
@@ -132,15 +113,7 @@ step "building static ncdevmem and guest programs"
 mkdir -p "$W"
 STATUS=$W/build-status
 : >"$STATUS"
-STATIC_LIBS="$(pkg-config --static --libs libnl-3.0 libnl-genl-3.0 liburing) -ldl -lm -pthread"
-if ! CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B=$SB LDLIBS="$STATIC_LIBS" \
-	"$SB/libncd.a" >"$W/static-lib.log" 2>&1; then
-	echo "libncd.a $(grep -m1 -E 'error|Error' "$W/static-lib.log")" >>"$STATUS"
-fi
-if ! CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B=$SB LDLIBS="$STATIC_LIBS" \
-	"$SB/ncdevmem" >"$W/static-ncdevmem.log" 2>&1; then
-	echo "ncdevmem static build failed: $(grep -m1 -E 'error|undefined|No rule' "$W/static-ncdevmem.log")" >>"$STATUS"
-fi
+vm_static libncd.a ncdevmem
 GCC_GUEST="gcc -O2 -g -static -std=gnu11 -Wall -D_GNU_SOURCE -I. $(pkg-config --cflags libnl-3.0 libnl-genl-3.0)"
 $GCC_GUEST -o "$W/vm_testbed" tests/vm/guest/vm_testbed.c >"$W/vm_testbed.log" 2>&1 \
 	|| { cat "$W/vm_testbed.log" >&2; die "vm_testbed does not build"; }
@@ -154,18 +127,12 @@ sed 's/^/check-vm: not built: /' "$STATUS"
 
 # ------------------------------------------------------------ initramfs
 step "building initramfs"
-IR=$W/initramfs
-rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
-cp "$BUSYBOX" "$IR/bin/busybox"
-cp tests/vm/guest/init "$IR/init" && chmod 755 "$IR/init"
+vm_initramfs_start tests/vm/guest/init
 cp "$W/vm_testbed" "$IR/bin/"
 for p in vm_udmabuf vm_bind; do [ -x "$W/$p" ] && cp "$W/$p" "$IR/bin/"; done
-[ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
-[ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
-cp "$STATUS" "$IR/build-status"
 cp "$MOD" "$IR/lib/netdevsim.ko"
-xz -dc "$(find "$TREE/lib/modules/$KREL" -name 'psample.ko.xz')" >"$IR/lib/psample.ko" || die "psample.ko"
-( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
+vm_module "$TREE/lib/modules/$KREL" psample
+vm_initramfs_finish
 
 # ------------------------------------------------------------ boot
 step "booting $KREL under qemu TCG (timeout ${TIMEOUT}s)"

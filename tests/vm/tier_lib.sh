@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# Sourced by the VM tiers (run.sh, run73.sh): the host-side steps both take
+# the same way.  The caller sets W (work dir), SB (static build dir),
+# STATUS (the build-status file), and defines die().
+
+# vm_host_tools [PKG...]: install what building and booting a tier needs
+# (and the extra Debian packages named), only what is missing; sets BUSYBOX.
+vm_host_tools() {
+	local need=() t a
+	command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+	dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+	for t in cpio:cpio xz:xz-utils patch:patch bc:bc gcc:gcc make:make; do
+		command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
+	done
+	for a in libnl-3.a libnl-genl-3.a liburing.a; do
+		[ -f /usr/lib/x86_64-linux-gnu/$a ] ||
+			need+=(libnl-3-dev libnl-genl-3-dev liburing-dev)
+	done
+	for t in "$@"; do
+		dpkg -s "$t" >/dev/null 2>&1 || need+=("$t")
+	done
+	if [ ${#need[@]} -gt 0 ]; then
+		echo "$(basename "$0"): installing ${need[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
+			apt-get update >/dev/null && apt-get install -y --no-install-recommends \
+				"${need[@]}" >/dev/null; } || die "cannot install ${need[*]}"
+	fi
+	BUSYBOX=$(command -v busybox-static 2>/dev/null || echo /bin/busybox)
+	[ -x "$BUSYBOX" ] || die "no static busybox"
+}
+
+# vm_static TARGET...: static builds of the project's make targets in $SB
+# (static libnl/liburing); a target that fails is recorded in $STATUS with
+# its first error, so the guest checks needing it FAIL with that reason.
+vm_static() {
+	local t log
+	STATIC_LIBS="$(pkg-config --static --libs libnl-3.0 libnl-genl-3.0 liburing) -ldl -lm -pthread"
+	for t in "$@"; do
+		log=$W/static-$t.log
+		CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B="$SB" \
+			LDLIBS="$STATIC_LIBS" "$SB/$t" >"$log" 2>&1 && continue
+		echo "$t static build failed: $(grep -m1 -E 'error|undefined|No rule' "$log")" >>"$STATUS"
+	done
+}
+
+# vm_initramfs_start INIT: a fresh $IR with busybox and INIT as /init.
+vm_initramfs_start() {
+	IR=$W/initramfs
+	rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
+	cp "$BUSYBOX" "$IR/bin/busybox"
+	cp "$1" "$IR/init" && chmod 755 "$IR/init"
+}
+
+# vm_initramfs_finish: the static ncdevmem (or the reason it is missing),
+# /build-status, and the cpio archive $W/initramfs.cpio.
+vm_initramfs_finish() {
+	[ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter &&
+		cp "$SB/ncdevmem" "$IR/bin/"
+	[ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" ||
+		echo "ncdevmem static binary missing" >>"$STATUS"
+	cp "$STATUS" "$IR/build-status"
+	( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
+}
+
+# vm_module MODDIR NAME: a module of the unpacked kernel (its
+# lib/modules/KREL), decompressed into the initramfs as /lib/NAME.ko
+vm_module() {
+	local ko
+	ko=$(find "$1" -name "$2.ko.xz" | head -1)
+	[ -n "$ko" ] && xz -dc "$ko" >"$IR/lib/$2.ko" || die "$2.ko not in $1"
+}
