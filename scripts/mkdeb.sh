@@ -17,16 +17,22 @@ ST=$W/root
 rm -rf "$W" && mkdir -p "$ST/DEBIAN" "$W/debian" || die "cannot create $W"
 make -s -C "$ROOT" B="$B" install DESTDIR="$ST" PREFIX=/usr >/dev/null ||
 	die "make install into $ST failed"
-objcopy --strip-debug "$ST/usr/bin/ncdevmem" || die "strip failed"
+# as dh_strip does: lintian's unstripped-binary-or-object otherwise
+strip --remove-section=.comment --remove-section=.note --strip-unneeded \
+	"$ST/usr/bin/ncdevmem" || die "strip failed"
 gzip -9n "$ST/usr/share/man/man1/ncdevmem.1" || die "gzip of the man page failed"
 DOC=$ST/usr/share/doc/ncdevmem
 mkdir -p "$DOC"
-cat >"$DOC/copyright" <<'TXT'
+# the build's date: the commit's when built from git (reproducible), else now
+WHEN=$(cd "$ROOT" && test -e .git && git log -1 --format=%ct 2>/dev/null) || WHEN=
+WHEN=${SOURCE_DATE_EPOCH:-${WHEN:-$(date +%s)}}
+YEAR=$(date -u -d "@$WHEN" +%Y)
+cat >"$DOC/copyright" <<TXT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: ncdevmem
 
 Files: *
-Copyright: the ncdevmem authors
+Copyright: $YEAR the ncdevmem authors
 License: MIT
  Permission is hereby granted, free of charge, to any person obtaining a
  copy of this software and associated documentation files (the "Software"),
@@ -60,11 +66,24 @@ DEPS=$(cd "$W" && dpkg-shlibdeps -O root/usr/bin/ncdevmem 2>"$W/shlibdeps.err") 
 DEPS=${DEPS#shlibs:Depends=}
 [ -n "$DEPS" ] || die "dpkg-shlibdeps found no dependencies"
 
+MAINT=${DEB_MAINTAINER:-ncdevmem maintainers <maintainers@users.noreply.r-seed-e4220382.example>}
+# a native package carries its Debian changelog as changelog.gz
+cat >"$DOC/changelog" <<LOG
+ncdevmem ($VER) unstable; urgency=medium
+
+  * Built from the source tree with make deb; the history is the git log.
+
+ -- $MAINT  $(LC_ALL=C date -u -R -d "@$WHEN")
+LOG
+gzip -9n "$DOC/changelog" || die "gzip of the changelog failed"
+(cd "$ST" && find usr -type f -print0 | sort -z | xargs -0 md5sum >DEBIAN/md5sums) ||
+	die "md5sums failed"
+
 cat >"$ST/DEBIAN/control" <<CTL
 Package: ncdevmem
 Version: $VER
 Architecture: $ARCH
-Maintainer: ${DEB_MAINTAINER:-ncdevmem maintainers <maintainers@users.noreply.r-seed-e4220382.example>}
+Maintainer: $MAINT
 Installed-Size: $(du -sk --exclude=DEBIAN "$ST" | cut -f1)
 Depends: $DEPS
 Recommends: iperf3
