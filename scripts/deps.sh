@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev liburing-dev
 libcmocka-dev iproute2 iperf3 jq tcpdump socat netcat-openbsd python3 gnuplot-nox
 clang libclang-rt-14-dev valgrind qemu-system-x86 busybox-static cpio xz-utils
 kmod patch bc file gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
-openssh-server openssh-client nftables"
+openssh-server openssh-client nftables debootstrap lintian zstd"
 [ "${1:-}" = "--list" ] && { echo $PKGS; exit 0; }
 missing=()
 for p in $PKGS; do
