@@ -157,8 +157,18 @@ static void check_queues(struct chk *c)
 	}
 }
 
-/* The newest kernel whose bind-rx does not insist on header split. */
-#define NCD_CHECK_HDS_FREE_KVER	6012
+/*
+ * bind-rx refuses unless header split is on and hds-thresh is 0 ("tcp-data-split
+ * is disabled", "hds-thresh is not zero") since Linux 6.14: the check came with
+ * the hds-thresh series ("net: devmem: add ring parameter filtering", Taehee
+ * Yoo, net-next January 2025, merged for 6.14).  6.12 and 6.13 bind without.
+ */
+#define NCD_CHECK_HDS_REQUIRED_KVER	6014
+
+int ncd_check_split_required(int kver)
+{
+	return kver >= NCD_CHECK_HDS_REQUIRED_KVER;
+}
 
 static void check_split(struct chk *c)
 {
@@ -172,10 +182,8 @@ static void check_split(struct chk *c)
 		line(c, INFO, "hds-thresh: not reported");
 		return;
 	}
-	/* bind-rx refuses without header split and with hds-thresh > 0 in
-	 * 7.3's source, not in 6.12's: every kernel after 6.12 is assumed
-	 * to (see docs/check.md); with -n nobody turns them on for the run */
-	need = c->kver > NCD_CHECK_HDS_FREE_KVER;
+	/* with -n nobody turns them on for the run (docs/check.md) */
+	need = ncd_check_split_required(c->kver);
 	if (need && c->o->no_nic_config &&
 	    r.tcp_data_split != NCD_TCP_DATA_SPLIT_ENABLED)
 		line(c, FAIL, "header split: %s, and this kernel binds only with it on; -n leaves it so -> ethtool -G %s tcp-data-split on (or drop -n)",

@@ -21,7 +21,7 @@ static const struct {
 	{ "netmem TX",
 	  "this driver cannot transmit from device memory; use a NIC with devmem TX (gve, mlx5) or copy mode" },
 	{ "not aligned to niov size",
-	  "the dma-buf's pages are smaller than -b: use a hugetlb-backed udmabuf (ncdevmem does for devmem RX) or drop -b" },
+	  "the dma-buf's DMA segments are smaller than -b (a udmabuf in 4K pages, no IOMMU merging them): --udmabuf-pages 2m (2 MiB hugepages: echo N > /proc/sys/vm/nr_hugepages), or a -b the segments fit, or drop -b" },
 	{ "support DMA", "this device has no DMA engine (virtual device?): use a NIC" },
 	{ "rx_page_size", "drop -b: this driver only takes the default page size" },
 	{ "rx-page-size", "-b takes a power of 2 (4096, 16384, ...)" },

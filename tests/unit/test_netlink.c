@@ -224,6 +224,10 @@ static void test_hints(void **state)
 					    "Driver does not support netmem TX"),
 			       "devmem TX"));
 	assert_non_null(strstr(ncd_nic_hint(-EOPNOTSUPP, ""), "queue management"));
+	/* 7.3's text for a 4K-page udmabuf bound with -b 16384 */
+	assert_non_null(strstr(ncd_nic_hint(-EINVAL,
+		"dmabuf sg entry (addr=0x0000000012345000, len=4096) not aligned to niov size 16384"),
+			       "--udmabuf-pages 2m"));
 	assert_non_null(strstr(ncd_nic_hint(-ENODATA, NULL), "page pool"));
 	assert_int_equal(ncd_nic_exit_code(-EOPNOTSUPP), 4);
 	assert_int_equal(ncd_nic_exit_code(-EINVAL), 1);
