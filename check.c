@@ -157,8 +157,18 @@ static void check_queues(struct chk *c)
 	}
 }
 
-/* The newest kernel whose bind-rx does not insist on header split. */
-#define NCD_CHECK_HDS_FREE_KVER	6012
+/*
+ * bind-rx refuses unless header split is on and hds-thresh is 0 ("tcp-data-split
+ * is disabled", "hds-thresh is not zero") since Linux 6.14: the check came with
+ * the hds-thresh series ("net: devmem: add ring parameter filtering", Taehee
+ * Yoo, net-next January 2025, merged for 6.14).  6.12 and 6.13 bind without.
+ */
+#define NCD_CHECK_HDS_REQUIRED_KVER	6014
+
+int ncd_check_split_required(int kver)
+{
+	return kver >= NCD_CHECK_HDS_REQUIRED_KVER;
+}
 
 static void check_split(struct chk *c)
 {
@@ -172,10 +182,8 @@ static void check_split(struct chk *c)
 		line(c, INFO, "hds-thresh: not reported");
 		return;
 	}
-	/* bind-rx refuses without header split and with hds-thresh > 0 in
-	 * 7.3's source, not in 6.12's: every kernel after 6.12 is assumed
-	 * to (see docs/check.md); with -n nobody turns them on for the run */
-	need = c->kver > NCD_CHECK_HDS_FREE_KVER;
+	/* with -n nobody turns them on for the run (docs/check.md) */
+	need = ncd_check_split_required(c->kver);
 	if (need && c->o->no_nic_config &&
 	    r.tcp_data_split != NCD_TCP_DATA_SPLIT_ENABLED)
 		line(c, FAIL, "header split: %s, and this kernel binds only with it on; -n leaves it so -> ethtool -G %s tcp-data-split on (or drop -n)",
@@ -248,8 +256,53 @@ static void check_pools(struct chk *c)
 		line(c, INFO, "page pools: %d, none with a memory provider", n);
 }
 
+/* "nk1 (ifindex 7)" in this netns; by number in another one (netns id) */
+static const char *lease_peer(const struct ncd_queue_info *q, uint32_t ifindex,
+			      char *b, size_t len)
+{
+	char name[IF_NAMESIZE];
+
+	if (q->lease_netns >= 0)
+		snprintf(b, len, "ifindex %u in netns id %d", ifindex, q->lease_netns);
+	else if (if_indextoname(ifindex, name))
+		snprintf(b, len, "%s (ifindex %u)", name, ifindex);
+	else
+		snprintf(b, len, "ifindex %u", ifindex);
+	return b;
+}
+
+/*
+ * A virtual device (netkit) that leases NIC queues: the kernel reports a
+ * lease on the physical queue only, so look for queues of this netns that
+ * name this device.  A NIC in another netns cannot be seen from here.
+ */
+static void check_lessee(struct chk *c)
+{
+	struct ncd_queue_info q[512];
+	int n = ncd_nl_queues(&c->nl, 0, q, 512), found = 0;
+	char peer[64];
+
+	for (int i = 0; i < n; i++) {
+		if (!q[i].lease || q[i].lease_netns >= 0 ||
+		    (int)q[i].lease_ifindex != c->ifindex)
+			continue;
+		found++;
+		line(c, INFO, "RX queue %u: leased from %s queue %u%s",
+		     q[i].lease_queue,
+		     lease_peer(&(struct ncd_queue_info){ .lease_netns = -1 },
+				q[i].ifindex, peer, sizeof(peer)),
+		     q[i].id,
+		     q[i].dmabuf ? ", held by a devmem binding" :
+		     q[i].io_uring ? ", held by io_uring zcrx" : "");
+	}
+	if (n >= 0 && !found)
+		line(c, INFO, "queue leases: no RX queue of a NIC in this netns is leased to %s",
+		     c->ifn);
+}
+
 static void check_users(struct chk *c)
 {
+	char peer[64];
 	struct ncd_queue_info q[256];
 	int n, xdp = ncd_nl_xdp_attached(c->ifindex), busy = 0, mine = 0;
 
@@ -284,12 +337,14 @@ static void check_users(struct chk *c)
 		mine = q[i].type == NCD_NETDEV_QUEUE_TYPE_RX && c->rx_start >= 0 &&
 		       (int)q[i].id >= c->rx_start &&
 		       (int)q[i].id < c->rx_start + c->rx_num;
-		line(c, mine ? FAIL : INFO, "%s queue %u: leased (ifindex %u queue %u%s)%s",
+		line(c, mine ? FAIL : INFO, "%s queue %u: leased to %s queue %u%s",
 		     q[i].type == NCD_NETDEV_QUEUE_TYPE_RX ? "RX" : "TX", q[i].id,
-		     q[i].lease_ifindex, q[i].lease_queue,
-		     q[i].lease_netns >= 0 ? ", other netns" : "",
-		     mine ? " -> a leased queue serves its lessee: pick other queues (-t/-q)" : "");
+		     lease_peer(&q[i], q[i].lease_ifindex, peer, sizeof(peer)),
+		     q[i].lease_queue,
+		     mine ? " -> bind-rx refuses a leased queue; pick other queues (-t/-q) or end the lease (delete the virtual device)" : "");
 	}
+	if (!c->facts.has_parent)
+		check_lessee(c);
 	check_pools(c);
 	if (!busy)
 		line(c, OK, "queue users: no RX queue bound (devmem, io_uring, AF_XDP)%s",

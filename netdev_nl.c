@@ -128,7 +128,7 @@ static int queue_reply(struct nl_msg *msg, void *arg)
 
 	if (parse(msg, tb) || !tb[NCD_NETDEV_A_QUEUE_ID])
 		return 0;
-	if (tb[NCD_NETDEV_A_QUEUE_IFINDEX] &&
+	if (l->ifindex && tb[NCD_NETDEV_A_QUEUE_IFINDEX] &&
 	    (int)get_u32(tb[NCD_NETDEV_A_QUEUE_IFINDEX]) != l->ifindex)
 		return 0;	/* old kernels ignore the dump filter */
 	if (l->n >= l->max)
@@ -136,6 +136,8 @@ static int queue_reply(struct nl_msg *msg, void *arg)
 	q = &l->q[l->n++];
 	memset(q, 0, sizeof(*q));
 	q->id = get_u32(tb[NCD_NETDEV_A_QUEUE_ID]);
+	if (tb[NCD_NETDEV_A_QUEUE_IFINDEX])
+		q->ifindex = get_u32(tb[NCD_NETDEV_A_QUEUE_IFINDEX]);
 	if (tb[NCD_NETDEV_A_QUEUE_TYPE])
 		q->type = get_u32(tb[NCD_NETDEV_A_QUEUE_TYPE]);
 	if (tb[NCD_NETDEV_A_QUEUE_NAPI_ID])
@@ -173,7 +175,7 @@ int ncd_nl_queues(struct ncd_nl *nl, int ifindex, struct ncd_queue_info *q,
 
 	if (!nl->netdev_family)
 		return no_family(nl, "queue-get");
-	if (msg)
+	if (msg && ifindex)
 		nla_put_u32(msg, NCD_NETDEV_A_QUEUE_IFINDEX, ifindex);
 	err = ncd_nl_request(nl, msg, "queue-get", queue_reply, &l);
 	return err ? err : l.n;

@@ -18,20 +18,24 @@ struct nl_msg;
 
 struct ncd_queue_info {
 	uint32_t id;
+	uint32_t ifindex;	/* the queue's device */
 	uint32_t type;		/* NCD_NETDEV_QUEUE_TYPE_* */
 	uint32_t napi_id;
 	uint32_t dmabuf;	/* bound dmabuf id, 0 = none */
 	int io_uring;		/* zcrx ifq attached */
 	int xsk;		/* AF_XDP socket attached */
-	int lease;		/* leased (7.1+ queue leasing): to the below */
+	int lease;		/* leased (7.1+ queue leasing); the kernel
+				 * reports it on the physical device's queue:
+				 * the virtual device and its queue below */
 	uint32_t lease_ifindex, lease_queue;
-	int lease_netns;	/* -1: not reported */
+	int lease_netns;	/* the virtual device's netns id, -1: the same */
 	uint32_t rx_buf_len;	/* io_uring provider's buffer length, 0 = n/a */
 };
 
 /* dev-get: 0 if the device is known to the netdev family. */
 int ncd_nl_dev_get(struct ncd_nl *nl, int ifindex, uint64_t *xdp_features);
-/* queue-get dump for one device; fills up to @max, returns count or -errno. */
+/* queue-get dump for one device (@ifindex 0: every device of the netns);
+ * fills up to @max, returns count or -errno. */
 int ncd_nl_queues(struct ncd_nl *nl, int ifindex, struct ncd_queue_info *q,
 		  int max);
 /* bind-rx: @queues are RX queue ids; @rx_page_size 0 = omit.  *id = binding. */

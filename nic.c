@@ -333,6 +333,32 @@ int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
 	return 0;
 }
 
+/*
+ * A queue leased to a virtual device (queue leasing, 7.1+) cannot be bound
+ * here: 7.3 refuses it as "Device doesn't support DMA", which misleads.  Say
+ * what it is before anything on the NIC is changed.
+ */
+static int refuse_leased(struct ncd_nic *nic)
+{
+	struct ncd_queue_info q[256];
+	int n = ncd_nl_queues(&J(nic)->ctl, nic->ifindex, q, 256);
+	char name[IF_NAMESIZE];
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nic->nqueues; k++) {
+			if (!q[i].lease || q[i].type != NCD_NETDEV_QUEUE_TYPE_RX ||
+			    q[i].id != nic->queues[k])
+				continue;
+			fprintf(stderr, "ncdevmem: %s: RX queue %u is leased to %s (ifindex %u) as its queue %u, and bind-rx refuses a leased queue -> pick other queues with -t/-q, or end the lease (delete that device)\n",
+				nic->ifname, q[i].id,
+				q[i].lease_netns < 0 && if_indextoname(q[i].lease_ifindex, name) ?
+				name : "a device in another netns",
+				q[i].lease_ifindex, q[i].lease_queue);
+			return -EBUSY;
+		}
+	return 0;	/* queue-get failed: bind-rx will say why */
+}
+
 int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_nic_req *req)
 {
 	struct ncd_nic_plan plan;
@@ -340,6 +366,8 @@ int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_nic_req *req)
 
 	if (!err)
 		err = ncd_nic_take_queues(nic, req, &plan);
+	if (!err)
+		err = refuse_leased(nic);
 	if (err || !plan.split)
 		return err;
 	err = ncd_nic_set_split(nic, 1);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "mem.h"
 #include "opts.h"
 #include "version.h"
@@ -16,7 +17,7 @@ enum {
 	OPT_BUF_SIZE, OPT_DISCARD, OPT_CORRUPT_AT, OPT_CONNECT_TIMEOUT,
 	OPT_IDLE_TIMEOUT, OPT_RESTORE, OPT_JSON_STREAM, OPT_LOGFILE,
 	OPT_FORCEFLUSH, OPT_BIDIR, OPT_NO_CTRL, OPT_UPSTREAM_PATTERN,
-	OPT_BITRATE, OPT_CPORT, OPT_FOREVER, OPT_ZCRX_NODEV,
+	OPT_BITRATE, OPT_CPORT, OPT_FOREVER, OPT_ZCRX_NODEV, OPT_UDMABUF_PAGES,
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "devmem",		no_argument,		NULL, OPT_DEVMEM },
 	{ "zcrx",		no_argument,		NULL, OPT_ZCRX },
 	{ "zcrx-nodev",		no_argument,		NULL, OPT_ZCRX_NODEV },
+	{ "udmabuf-pages",	required_argument,	NULL, OPT_UDMABUF_PAGES },
 	{ "gpu",		required_argument,	NULL, OPT_GPU },
 	{ "check",		no_argument,		NULL, OPT_CHECK },
 	{ "buf-size",		required_argument,	NULL, OPT_BUF_SIZE },
@@ -111,6 +113,10 @@ void ncd_opts_usage(FILE *f)
 "      --mem host|udmabuf|cuda  memory the payload lands in / is sent from\n"
 "                          (default: udmabuf for devmem RX/TX, else host;\n"
 "                          copy mode copies into it)\n"
+"      --udmabuf-pages auto|4k|2m  pages behind the receive udmabuf: 2m = 2 MiB\n"
+"                          hugetlb pages (reserved in /proc/sys/vm/nr_hugepages),\n"
+"                          4k = ordinary pages; auto (default): 2m for devmem\n"
+"                          with -b above 4K, else 4k\n"
 "      --gpu INDEX|PCI     CUDA device (default: the GPU nearest the NIC)\n"
 "      --buf-size BYTES    receive buffer / dma-buf size (default 64M; copy\n"
 "                          mode into host memory: 512K per flow)\n"
@@ -118,7 +124,8 @@ void ncd_opts_usage(FILE *f)
 "  -q, --queues N          number of RX queues to bind (default 1)\n"
 "  -z, --max-chunk BYTES   devmem TX: at most BYTES per iov\n"
 "  -b, --rx-page-size B    bind-rx rx-page-size, zcrx rx_buf_len (power of 2;\n"
-"                          devmem: a hugetlb-backed udmabuf when above 4K)\n"
+"                          devmem: a hugetlb-backed udmabuf when above 4K,\n"
+"                          see --udmabuf-pages)\n"
 "  -L, --fail-linear       fail when payload lands in host memory (no header split)\n"
 "  -n, --no-nic-config     leave header split, RSS and flow rules alone\n"
 "\n"
@@ -191,6 +198,25 @@ static int mode_parse(const char *s)
 		if (!strcmp(s, ncd_mode_name(m)))
 			return m;
 	return -1;
+}
+
+int ncd_udmabuf_pages_parse(const char *s)
+{
+	if (!strcmp(s, "auto"))
+		return NCD_UDMABUF_PAGES_AUTO;
+	if (!strcasecmp(s, "4k") || !strcmp(s, "4096"))
+		return NCD_UDMABUF_PAGES_4K;
+	if (!strcasecmp(s, "2m") || !strcmp(s, "2097152"))
+		return NCD_UDMABUF_PAGES_2M;
+	return -1;
+}
+
+int ncd_udmabuf_hugetlb(const struct ncd_opts *o)
+{
+	if (o->udmabuf_pages != NCD_UDMABUF_PAGES_AUTO)
+		return o->udmabuf_pages == NCD_UDMABUF_PAGES_2M;
+	/* 7.x bind-rx: every dma-buf sg entry aligned to the rx-page-size */
+	return o->rx_page_size > 4096 && o->mode == NCD_MODE_DEVMEM;
 }
 
 /* Decimal digits only: no sign, no leading blank, no 0x or leading-zero
@@ -424,6 +450,11 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	case OPT_CHECK: o->check = 1; break;
 	case OPT_RESTORE: o->restore = 1; break;
 	case OPT_GPU: o->gpu = optarg; break;
+	case OPT_UDMABUF_PAGES:
+		if ((o->udmabuf_pages = ncd_udmabuf_pages_parse(optarg)) < 0)
+			BAD("bad --udmabuf-pages '%s': auto, 4k or 2m", optarg);
+		o->udmabuf_pages_set = o->udmabuf_pages != NCD_UDMABUF_PAGES_AUTO;
+		break;
 	case OPT_COPY: case OPT_DEVMEM: case OPT_ZCRX:
 		o->mode = c - OPT_COPY;
 		o->mode_set = 1;
@@ -581,6 +612,11 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 	if (!o->dmabuf_size)
 		o->dmabuf_size = o->mode == NCD_MODE_COPY && o->mem == NCD_MEM_HOST ?
 				 (uint64_t)o->flows * NCD_COPY_RING : 64ULL << 20;
+	if (o->udmabuf_pages_set && o->mem != NCD_MEM_UDMABUF)
+		BAD("--udmabuf-pages is for --mem udmabuf (here: --mem %s)",
+		    ncd_mem_kind_name(o->mem));
+	if (o->udmabuf_pages_set && !o->check && !receives(o))
+		BAD("--udmabuf-pages sets the receive buffer: use it on the receiving end (-l, or -R)");
 	if (o->check && !o->ifname)
 		BAD("--check needs -f IFNAME");
 	if (o->restore && (!o->ifname || o->check || o->listen || o->server))

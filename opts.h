@@ -16,6 +16,13 @@ enum ncd_mode {
 	NCD_MODE_ZCRX,		/* io_uring zero-copy receive */
 };
 
+/* --udmabuf-pages: the pages behind a udmabuf receive buffer */
+enum ncd_udmabuf_pages {
+	NCD_UDMABUF_PAGES_AUTO,	/* 2m for devmem with -b above 4K, else 4k */
+	NCD_UDMABUF_PAGES_4K,	/* ordinary pages (no hugepages needed) */
+	NCD_UDMABUF_PAGES_2M,	/* 2 MiB hugetlb pages */
+};
+
 #define NCD_MAX_FLOWS	128
 #define NCD_MIN_INTERVAL_S	0.001	/* -i below this would spin */
 #define NCD_COPY_RING	(512u << 10)	/* copy/host: receive ring per flow */
@@ -41,6 +48,8 @@ struct ncd_opts {
 	int fail_linear;	/* -L */
 	int no_nic_config;	/* -n */
 	uint32_t rx_page_size;	/* -b, 0 = kernel default */
+	int udmabuf_pages;	/* --udmabuf-pages: enum ncd_udmabuf_pages */
+	int udmabuf_pages_set;	/* 4k or 2m given (not auto) */
 	int zcrx_nodev;		/* --zcrx-nodev: zcrx without a NIC */
 	uint64_t dmabuf_size;	/* --buf-size (default depends on mode/memory) */
 	struct ncd_pattern pat;	/* -v N / --validate (offset pattern) */
@@ -89,6 +98,11 @@ void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 /* The defaults and cross-option rules again after the control connection
  * changed settings (ctrl.c); 0, or NCD_EXIT_USAGE with one line on @err. */
 int ncd_opts_refinish(struct ncd_opts *o, FILE *err);
+
+/* "auto", "4k" or "2m" (also 4096, 2097152): enum ncd_udmabuf_pages, or -1. */
+int ncd_udmabuf_pages_parse(const char *s);
+/* 1 if the receive udmabuf is to be backed by 2 MiB hugetlb pages. */
+int ncd_udmabuf_hugetlb(const struct ncd_opts *o);
 
 /* Strict number parsing: decimal digits only (no sign, blank, 0x, octal),
  * nothing after, range-checked; K/M/G/T (1024) when @suffix.  0 or -1. */

@@ -99,8 +99,8 @@ int ncd_rx_side_setup(struct ncd_rx_side *s, const struct ncd_opts *o,
 
 	s->mem.gpu_sel = o->gpu;
 	s->mem.ifname = o->ifname;
-	/* rx-page-size above 4K: every dma-buf sg entry must be aligned to it */
-	s->mem.hugetlb = o->rx_page_size > 4096 && o->mode == NCD_MODE_DEVMEM;
+	/* --udmabuf-pages; auto: 2 MiB pages for an rx-page-size above 4K */
+	s->mem.hugetlb = ncd_udmabuf_hugetlb(o);
 	ret = ncd_mem_open(&s->mem, o->mem, o->dmabuf_size);
 	if (ret)
 		return ret;

@@ -166,7 +166,7 @@ static int create_dmabuf(int devfd, int memfd, size_t size, int hugetlb)
 	if (fd >= 0)
 		return fd;
 	if (hugetlb)
-		fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes in 2 MiB hugetlb pages failed: %s: reserve %zu (echo N > /proc/sys/vm/nr_hugepages) or lower --buf-size\n",
+		fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes in 2 MiB hugetlb pages failed: %s: reserve %zu (echo N > /proc/sys/vm/nr_hugepages), lower --buf-size, or --udmabuf-pages 4k (then -b above 4K binds only where an IOMMU merges the pages)\n",
 			size, strerror(err), size / HUGE_2MB);
 	else
 		fprintf(stderr, "udmabuf: UDMABUF_CREATE of %zu bytes failed: %s: check size_limit_mb and --buf-size\n",

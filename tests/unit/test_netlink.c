@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include "netdev_nl.h"
 #include "nic.h"
@@ -216,6 +217,69 @@ static void test_extack_none_and_garbage(void **state)
 	nlmsg_free(req);
 }
 
+/* A queue-get reply as 7.3 fills it for a leased physical queue
+ * (netdev_nl_queue_fill_lease): lease { queue { id, type }, ifindex,
+ * [netns-id] } naming the virtual device's side. */
+static struct nl_msg *leased_queue_msg(uint32_t ifindex, uint32_t id,
+				       uint32_t nk_ifindex, uint32_t nk_queue,
+				       int netns)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlattr *lease, *q;
+
+	genlmsg_put(m, 0, 0, FAMILY, 0, 0, NCD_NETDEV_CMD_QUEUE_GET, 1);
+	nla_put_u32(m, NCD_NETDEV_A_QUEUE_ID, id);
+	nla_put_u32(m, NCD_NETDEV_A_QUEUE_TYPE, NCD_NETDEV_QUEUE_TYPE_RX);
+	nla_put_u32(m, NCD_NETDEV_A_QUEUE_IFINDEX, ifindex);
+	lease = nla_nest_start(m, NCD_NETDEV_A_QUEUE_LEASE);
+	q = nla_nest_start(m, NCD_NETDEV_A_LEASE_QUEUE);
+	nla_put_u32(m, NCD_NETDEV_A_QUEUE_ID, nk_queue);
+	nla_put_u32(m, NCD_NETDEV_A_QUEUE_TYPE, NCD_NETDEV_QUEUE_TYPE_RX);
+	nla_nest_end(m, q);
+	nla_put_u32(m, NCD_NETDEV_A_LEASE_IFINDEX, nk_ifindex);
+	if (netns >= 0)
+		nla_put_s32(m, NCD_NETDEV_A_LEASE_NETNS_ID, netns);
+	nla_nest_end(m, lease);
+	return m;
+}
+
+static void test_queue_lease(void **state)
+{
+	struct ncd_nl_replies r = { .ifindex = 2 };
+	struct nl_msg *m = leased_queue_msg(2, 1, 7, 3, -1);
+
+	ncd_nl_parse_replies(m, &r);
+	nlmsg_free(m);
+	assert_int_equal(r.nq, 1);
+	assert_int_equal(r.q[0].id, 1);
+	assert_int_equal(r.q[0].ifindex, 2);
+	assert_true(r.q[0].lease);
+	assert_int_equal(r.q[0].lease_ifindex, 7);
+	assert_int_equal(r.q[0].lease_queue, 3);
+	assert_int_equal(r.q[0].lease_netns, -1);
+	/* the virtual device in another netns (id 0 is a valid id) */
+	m = leased_queue_msg(2, 1, 7, 3, 0);
+	memset(&r, 0, sizeof(r));
+	r.ifindex = 2;
+	ncd_nl_parse_replies(m, &r);
+	nlmsg_free(m);
+	assert_int_equal(r.q[0].lease_netns, 0);
+	/* ifindex 0: a dump of every device keeps other devices' queues */
+	m = leased_queue_msg(5, 0, 7, 1, -1);
+	memset(&r, 0, sizeof(r));
+	ncd_nl_parse_replies(m, &r);
+	nlmsg_free(m);
+	assert_int_equal(r.nq, 1);
+	assert_int_equal(r.q[0].ifindex, 5);
+	/* a filtered dump drops them (old kernels ignore the filter) */
+	m = leased_queue_msg(5, 0, 7, 1, -1);
+	memset(&r, 0, sizeof(r));
+	r.ifindex = 2;
+	ncd_nl_parse_replies(m, &r);
+	nlmsg_free(m);
+	assert_int_equal(r.nq, 0);
+}
+
 static void test_hints(void **state)
 {
 	assert_non_null(strstr(ncd_nic_hint(-EINVAL, "tcp-data-split is disabled"),
@@ -224,6 +288,10 @@ static void test_hints(void **state)
 					    "Driver does not support netmem TX"),
 			       "devmem TX"));
 	assert_non_null(strstr(ncd_nic_hint(-EOPNOTSUPP, ""), "queue management"));
+	/* 7.3's text for a 4K-page udmabuf bound with -b 16384 */
+	assert_non_null(strstr(ncd_nic_hint(-EINVAL,
+		"dmabuf sg entry (addr=0x0000000012345000, len=4096) not aligned to niov size 16384"),
+			       "--udmabuf-pages 2m"));
 	assert_non_null(strstr(ncd_nic_hint(-ENODATA, NULL), "page pool"));
 	assert_int_equal(ncd_nic_exit_code(-EOPNOTSUPP), 4);
 	assert_int_equal(ncd_nic_exit_code(-EINVAL), 1);
@@ -238,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_extack_uncapped),
 		cmocka_unit_test(test_extack_capped_uses_request),
 		cmocka_unit_test(test_extack_none_and_garbage),
+		cmocka_unit_test(test_queue_lease),
 		cmocka_unit_test(test_hints),
 	};
 

@@ -266,6 +266,43 @@ static void iperf3_options(void **state)
 	assert_int_equal(ncd_parse_rate("99999999T", &r), -1);
 }
 
+/* --udmabuf-pages: auto picks 2 MiB pages for devmem -b above 4K only */
+static void udmabuf_pages(void **state)
+{
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "-l -f eth0 -b 16384"), 0);
+	assert_int_equal(o.udmabuf_pages, NCD_UDMABUF_PAGES_AUTO);
+	assert_true(ncd_udmabuf_hugetlb(&o));
+	assert_int_equal(parse(&o, "-l -f eth0 -b 4096"), 0);
+	assert_false(ncd_udmabuf_hugetlb(&o));
+	assert_int_equal(parse(&o, "-l -f eth0"), 0);
+	assert_false(ncd_udmabuf_hugetlb(&o));
+	/* zcrx's -b is rx_buf_len, not bind-rx's alignment */
+	assert_int_equal(parse(&o, "-l -f eth0 --zcrx --mem udmabuf -b 16K --discard"), 0);
+	assert_false(ncd_udmabuf_hugetlb(&o));
+	/* 4k with -b: no hugepages needed, the kernel judges the alignment */
+	assert_int_equal(parse(&o, "-l -f eth0 -b 16384 --udmabuf-pages 4k"), 0);
+	assert_int_equal(o.udmabuf_pages, NCD_UDMABUF_PAGES_4K);
+	assert_false(ncd_udmabuf_hugetlb(&o));
+	assert_int_equal(parse(&o, "-l -f eth0 --udmabuf-pages=2M"), 0);
+	assert_true(ncd_udmabuf_hugetlb(&o));
+	assert_int_equal(parse(&o, "-l -f eth0 -b 16K --udmabuf-pages auto"), 0);
+	assert_true(ncd_udmabuf_hugetlb(&o));
+	assert_int_equal(parse(&o, "-l -f eth0 --udmabuf-pages 4096"), 0);
+	assert_int_equal(o.udmabuf_pages, NCD_UDMABUF_PAGES_4K);
+	assert_int_equal(parse(&o, "--check -f eth0 --mem udmabuf --udmabuf-pages 2m"), 0);
+	/* refused: unknown size, not a udmabuf, not the receiving end */
+	assert_int_equal(parse(&o, "-l -f eth0 --udmabuf-pages 1g"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -f eth0 --udmabuf-pages"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -f eth0 --mem host --discard --udmabuf-pages 2m"),
+			 NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l --udmabuf-pages 4k"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-s x -f eth0 --udmabuf-pages 2m"), NCD_EXIT_USAGE);
+	/* auto is no choice: it is accepted anywhere */
+	assert_int_equal(parse(&o, "-l --udmabuf-pages auto"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +317,7 @@ int main(void)
 		cmocka_unit_test(seconds_parser),
 		cmocka_unit_test(iperf3_options),
 		cmocka_unit_test(client_rx_steering),
+		cmocka_unit_test(udmabuf_pages),
 	};
 
 	devnull = fopen("/dev/null", "w");

@@ -26,7 +26,7 @@ TIMEOUT=${NCD_VM_TIMEOUT:-300}
 T0=$(date +%s.%N)
 
 EXPECTED="guest-boot nsim-load nsim-link hds-on
-refuse-hds-off check-hds-off refuse-no-dma
+refuse-hds-off check-hds-off refuse-no-dma refuse-rx-page-unaligned
 devmem-rx devmem-rx-corrupt devmem-rx-binding-gone devmem-rx-nic-restored
 devmem-rx-2q devmem-rx-2q-corrupt devmem-rx-large-niov devmem-rx-large-niov-corrupt
 devmem-tx devmem-tx-corrupt devmem-tx-to-rx devmem-tx-to-rx-corrupt
@@ -36,6 +36,7 @@ selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
 selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
 capture-devmem capture-zcrx capture-copy
 journal-sigkill journal-restore
+lease-create check-lease check-lease-netkit refuse-leased lease-gone
 kernel-clean"
 
 die() { echo "check-vm73: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -231,6 +232,7 @@ rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
 cp "$BUSYBOX" "$IR/bin/busybox"
 cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
 cp tests/vm/guest/journal.sh "$IR/journal.sh" || die "journal.sh"
+cp tests/vm/guest/lease73.sh "$IR/lease73.sh" || die "lease73.sh"
 cp "$W/vm_testbed" "$IR/bin/"
 [ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
 [ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"

@@ -15,6 +15,13 @@
  *   vm_testbed tx ADDR PORT BYTES         plain TCP client sending the pattern
  *   vm_testbed hds IFNAME on|off          ethtool rings-set tcp-data-split
  *                                         (busybox has no ethtool)
+ *   vm_testbed netkit NAME PEER RXQ       rtnetlink: a netkit pair (NAME the
+ *                                         primary, PEER the leasing side),
+ *                                         RXQ RX queues allocated for each
+ *   vm_testbed lease PEER PHYS QUEUE      netdev queue-create: a new RX queue
+ *                                         on PEER leasing PHYS's RX QUEUE;
+ *                                         prints "lease ok PEER queue N"
+ *   vm_testbed dellink NAME               rtnetlink: delete NAME
  *
  * Pattern: byte at stream offset i is (i * 131 + (i >> 12)) & 0xff.
  */
@@ -35,12 +42,25 @@
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/udmabuf.h>
 #include "uapi_devmem.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
+
+/* Linux 7.3 UAPI, by number (the build host's headers predate them):
+ * include/uapi/linux/netdev.h and if_link.h */
+#define TB_NETDEV_CMD_QUEUE_CREATE	16
+#define TB_NETDEV_A_QUEUE_ID		1
+#define TB_NETDEV_A_QUEUE_IFINDEX	2
+#define TB_NETDEV_A_QUEUE_TYPE		3
+#define TB_NETDEV_A_QUEUE_LEASE		8
+#define TB_NETDEV_A_LEASE_IFINDEX	1
+#define TB_NETDEV_A_LEASE_QUEUE		2
+#define TB_NETDEV_QUEUE_TYPE_RX		0
+#define TB_IFLA_NETKIT_PEER_INFO	1
 
 static uint8_t pat(uint64_t i)
 {
@@ -211,6 +231,50 @@ static int bind_rx(int fd, int fam, int ifindex, int dmabuf, uint32_t q,
 	return ret;
 }
 
+/* Walk the attributes of nest @a: call @fn on each. */
+static void nest_walk(struct nlattr *a, void (*fn)(struct nlattr *, void *), void *arg)
+{
+	struct nlattr *c = (void *)((char *)a + NLA_HDRLEN);
+	int len = a->nla_len - NLA_HDRLEN;
+
+	while (len >= NLA_HDRLEN && c->nla_len >= NLA_HDRLEN) {
+		fn(c, arg);
+		len -= NLA_ALIGN(c->nla_len);
+		c = (void *)((char *)c + NLA_ALIGN(c->nla_len));
+	}
+}
+
+struct lease_seen {
+	uint32_t ifindex, queue;
+};
+
+static void lease_queue_attr(struct nlattr *c, void *arg)
+{
+	if ((c->nla_type & NLA_TYPE_MASK) == TB_NETDEV_A_QUEUE_ID)
+		((struct lease_seen *)arg)->queue = *(uint32_t *)((char *)c + NLA_HDRLEN);
+}
+
+static void lease_one(struct nlattr *c, void *arg)
+{
+	struct lease_seen *l = arg;
+
+	if ((c->nla_type & NLA_TYPE_MASK) == TB_NETDEV_A_LEASE_IFINDEX)
+		l->ifindex = *(uint32_t *)((char *)c + NLA_HDRLEN);
+	else if ((c->nla_type & NLA_TYPE_MASK) == TB_NETDEV_A_LEASE_QUEUE)
+		nest_walk(c, lease_queue_attr, l);
+}
+
+/* A queue's lease nest: the other device's ifindex and queue id. */
+static int lease_attr(struct nlattr *a, uint32_t *ifindex, uint32_t *queue)
+{
+	struct lease_seen l = { 0 };
+
+	nest_walk(a, lease_one, &l);
+	*ifindex = l.ifindex;
+	*queue = l.queue;
+	return 1;
+}
+
 static int cmd_queues(const char *ifname)
 {
 	int fd = nl_open(), fam = family_id(fd, "netdev"), len, done = 0;
@@ -236,7 +300,8 @@ static int cmd_queues(const char *ifname)
 		for (h = (void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 			struct nlattr *a = (void *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
 			int alen = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-			uint32_t id = 0, type = 9, dmabuf = 0;
+			uint32_t id = 0, type = 9, dmabuf = 0, lifx = 0, lq = 0;
+			int leased = 0;
 
 			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
 				done = 1;
@@ -251,10 +316,14 @@ static int cmd_queues(const char *ifname)
 					type = val;
 				else if (a->nla_type == NCD_NETDEV_A_QUEUE_DMABUF)
 					dmabuf = val;
+				else if ((a->nla_type & NLA_TYPE_MASK) == TB_NETDEV_A_QUEUE_LEASE)
+					leased = lease_attr(a, &lifx, &lq);
 				alen -= NLA_ALIGN(a->nla_len);
 				a = (void *)((char *)a + NLA_ALIGN(a->nla_len));
 			}
-			if (type == NCD_NETDEV_QUEUE_TYPE_RX)
+			if (type == NCD_NETDEV_QUEUE_TYPE_RX && leased)
+				printf("rxq %u dmabuf %u lease %u %u\n", id, dmabuf, lifx, lq);
+			else if (type == NCD_NETDEV_QUEUE_TYPE_RX)
 				printf("rxq %u dmabuf %u\n", id, dmabuf);
 		}
 	}
@@ -474,10 +543,150 @@ static int cmd_hds(const char *ifname, const char *onoff)
 	return 0;
 }
 
+/* ---------------- netkit and queue leasing (Linux 7.1+) ---------------- */
+
+struct rreq {
+	struct nlmsghdr n;
+	struct ifinfomsg i;
+	char buf[1024];
+};
+
+/* Send @n on a fresh socket of @proto, wait for the ack; -errno + extack. */
+static int nl_ack(int proto, struct nlmsghdr *n, char *ext, int extlen,
+		  uint32_t *reply_u32, int reply_type)
+{
+	int one = 1, fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+	int len, ret = 1;
+	char buf[8192];
+	struct nlmsghdr *h;
+
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	ext[0] = 0;
+	send(fd, n, n->nlmsg_len, 0);
+	while (ret == 1) {
+		len = nl_recv(fd, buf, sizeof(buf));
+		for (h = (void *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			struct nlattr *a = (void *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+			int alen = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				ret = nl_err(h, ext, extlen);
+				break;
+			}
+			while (reply_u32 && alen >= NLA_HDRLEN) {
+				if (a->nla_type == reply_type)
+					*reply_u32 = *(uint32_t *)((char *)a + NLA_HDRLEN);
+				alen -= NLA_ALIGN(a->nla_len);
+				a = (void *)((char *)a + NLA_ALIGN(a->nla_len));
+			}
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+/* ip link add NAME type netkit peer name PEER, RXQ RX queues allocated
+ * each (netkit uses one; queue-create adds the leased ones) */
+static int cmd_netkit(const char *name, const char *peer, uint32_t rxq)
+{
+	struct rreq r = { 0 };
+	struct nlattr *li, *data, *pi;
+	struct ifinfomsg pim = { .ifi_family = AF_UNSPEC };
+	char ext[256];
+	int ret;
+
+	r.n.nlmsg_len = NLMSG_LENGTH(sizeof(r.i));
+	r.n.nlmsg_type = RTM_NEWLINK;
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	r.i.ifi_family = AF_UNSPEC;
+	put_attr(&r.n, IFLA_IFNAME, name, strlen(name) + 1);
+	put_attr(&r.n, IFLA_NUM_RX_QUEUES, &rxq, 4);
+	li = nest_start(&r.n, IFLA_LINKINFO);
+	put_attr(&r.n, IFLA_INFO_KIND, "netkit", 7);
+	data = nest_start(&r.n, IFLA_INFO_DATA);
+	/* the peer's attributes follow its own struct ifinfomsg */
+	pi = nest_start(&r.n, TB_IFLA_NETKIT_PEER_INFO);
+	memcpy((char *)&r.n + r.n.nlmsg_len, &pim, sizeof(pim));
+	r.n.nlmsg_len += NLMSG_ALIGN(sizeof(pim));
+	put_attr(&r.n, IFLA_IFNAME, peer, strlen(peer) + 1);
+	put_attr(&r.n, IFLA_NUM_RX_QUEUES, &rxq, 4);
+	nest_end(&r.n, pi);
+	nest_end(&r.n, data);
+	nest_end(&r.n, li);
+	ret = nl_ack(NETLINK_ROUTE, &r.n, ext, sizeof(ext), NULL, 0);
+	if (ret) {
+		printf("netkit err=%d extack=%s\n", ret, ext);
+		return 1;
+	}
+	printf("netkit %s %s ok\n", name, peer);
+	return 0;
+}
+
+static int cmd_dellink(const char *name)
+{
+	struct rreq r = { 0 };
+	char ext[256];
+	int ret;
+
+	r.n.nlmsg_len = NLMSG_LENGTH(sizeof(r.i));
+	r.n.nlmsg_type = RTM_DELLINK;
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.i.ifi_family = AF_UNSPEC;
+	put_attr(&r.n, IFLA_IFNAME, name, strlen(name) + 1);
+	ret = nl_ack(NETLINK_ROUTE, &r.n, ext, sizeof(ext), NULL, 0);
+	if (ret)
+		printf("dellink err=%d extack=%s\n", ret, ext);
+	return ret ? 1 : 0;
+}
+
+/* netdev queue-create: a new RX queue on @peer leasing @phys's RX @q */
+static int cmd_lease(const char *peer, const char *phys, uint32_t q)
+{
+	int fd = nl_open(), fam = family_id(fd, "netdev"), ret;
+	uint32_t v, id = ~0u;
+	struct nlattr *lease, *queue;
+	struct req r = { 0 };
+	char ext[256];
+
+	close(fd);
+	r.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r.n.nlmsg_type = fam;
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r.g.cmd = TB_NETDEV_CMD_QUEUE_CREATE;
+	r.g.version = 1;
+	v = if_nametoindex(peer);
+	put_attr(&r.n, TB_NETDEV_A_QUEUE_IFINDEX, &v, 4);
+	v = TB_NETDEV_QUEUE_TYPE_RX;
+	put_attr(&r.n, TB_NETDEV_A_QUEUE_TYPE, &v, 4);
+	lease = nest_start(&r.n, TB_NETDEV_A_QUEUE_LEASE);
+	v = if_nametoindex(phys);
+	put_attr(&r.n, TB_NETDEV_A_LEASE_IFINDEX, &v, 4);
+	queue = nest_start(&r.n, TB_NETDEV_A_LEASE_QUEUE);
+	put_attr(&r.n, TB_NETDEV_A_QUEUE_ID, &q, 4);
+	v = TB_NETDEV_QUEUE_TYPE_RX;
+	put_attr(&r.n, TB_NETDEV_A_QUEUE_TYPE, &v, 4);
+	nest_end(&r.n, queue);
+	nest_end(&r.n, lease);
+	ret = nl_ack(NETLINK_GENERIC, &r.n, ext, sizeof(ext), &id,
+		     TB_NETDEV_A_QUEUE_ID);
+	if (ret) {
+		printf("lease err=%d extack=%s\n", ret, ext);
+		return 1;
+	}
+	printf("lease ok %s queue %u\n", peer, id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "hds"))
 		return cmd_hds(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "netkit"))
+		return cmd_netkit(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "lease"))
+		return cmd_lease(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "dellink"))
+		return cmd_dellink(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "queues"))
 		return cmd_queues(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "bind"))
