@@ -313,8 +313,14 @@ static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
 		j->rule_pending = 0;
 		return err;
 	}
-	err = ncd_steer_add(nic->ifname, src_s ? &src : NULL, &dst,
-			    req->port, queue, &loc, &five);
+	if (req->nsrc > 1) {	/* fan-in: by source address, any port */
+		five = 0;
+		err = ncd_steer_add_peer(nic->ifname, &src, &dst, req->port,
+					 queue, &loc);
+	} else {
+		err = ncd_steer_add(nic->ifname, src_s ? &src : NULL, &dst,
+				    req->port, queue, &loc, &five);
+	}
 	j->rule_pending = 0;
 	if (!err) {
 		j->rules[j->nrules++] = loc;
@@ -330,8 +336,8 @@ static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
 		return err;
 	}
 	if (req->nsrc > 1)	/* fan-in: which peer */
-		fprintf(stderr, "flow steering: rule %u (%s-tuple, from %s) -> queue %u\n",
-			loc, five ? "5" : "3", src_s, queue);
+		fprintf(stderr, "flow steering: rule %u (from %s, any port) -> queue %u\n",
+			loc, src_s, queue);
 	else
 		fprintf(stderr, "flow steering: rule %u (%s-tuple) -> queue %u\n",
 			loc, five ? "5" : "3", queue);
