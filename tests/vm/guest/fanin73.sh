@@ -70,7 +70,8 @@ fanin_net() {
 fanin_wait_listen() {	# PORT PID
 	hex=$(printf '%04X' "$1"); n=0
 	while [ $n -lt 300 ]; do
-		in_rcv cat /proc/net/tcp 2>/dev/null | grep -qE ":$hex [0-9A-F]+:0000 0A " && return 0
+		in_rcv cat /proc/net/tcp6 /proc/net/tcp 2>/dev/null |
+			grep -qE ":$hex [0-9A-F]+:0000 0A " && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.1; n=$((n + 1))
 	done
@@ -94,7 +95,7 @@ fanin_run() {
 		-P 3 -p $port --mem udmabuf --buf-size 8M --validate -J >$L/$name.srv.out 2>$L/$name.srv.err &
 	sp=$!
 	if ! fanin_wait_listen $port $sp; then
-		wait $sp; FSRC=$?; FCRC=x; return
+		kill $sp 2>/dev/null; wait $sp; FSRC=$?; FCRC=x; return
 	fi
 	FBOUND=$(in_rcv vm_testbed queues eth0 | awk '{printf "rxq%s=%s ", $2, $4}')
 	cps=""
