@@ -21,6 +21,16 @@ fanin_ns() {	# a netns (with a mount ns and sysfs when $1 is a netdevsim id)
 	fi
 	echo $!
 }
+# until process $1 is in a network namespace of its own (unshare runs in
+# the background: entering it earlier would enter init's)
+fanin_wait_ns() {
+	n=0
+	while [ $n -lt 100 ]; do
+		[ "$(readlink /proc/$1/ns/net)" != "$(readlink /proc/self/ns/net)" ] && return 0
+		sleep 0.1; n=$((n + 1))
+	done
+	return 1
+}
 in_rcv() { nsenter -t $F_RCV -n -m -- "$@"; }
 in_rtr() { nsenter -t $F_RTR -n -m -- "$@"; }
 in_snd() { k=$1; shift; eval "nsenter -t \$F_S$k -n -- \"\$@\""; }
@@ -29,6 +39,8 @@ in_snd() { k=$1; shift; eval "nsenter -t \$F_S$k -n -- \"\$@\""; }
 fanin_net() {
 	F_RCV=$(fanin_ns 11)
 	F_RTR=$(fanin_ns 12)
+	fanin_wait_ns $F_RCV && fanin_wait_ns $F_RTR ||
+		{ fail fanin-net "no namespaces for the receiver and the router"; return 1; }
 	i=0
 	while [ $i -lt 100 ]; do
 		in_rcv test -e /sys/class/net/eth0 && in_rtr test -e /sys/class/net/eth0 && break
@@ -49,6 +61,7 @@ fanin_net() {
 	in_rtr sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
 	for k in 1 2 3; do
 		eval "F_S$k=\$(fanin_ns)"
+		eval "fanin_wait_ns \$F_S$k" || { fail fanin-net "sender $k: no namespace"; return 1; }
 		# each veth made in its sender (the peer is veth0 there), the
 		# peer moved to the router and named r$k before the next one
 		in_snd $k ip link add s$k type veth &&
