@@ -50,7 +50,8 @@ fanin_net() {
 	TIF=$(in_rtr cat /sys/class/net/eth0/ifindex 2>/dev/null)
 	exec 7</proc/$F_RCV/ns/net 8</proc/$F_RTR/ns/net
 	echo "7:$RIF 8:$TIF" > /sys/bus/netdevsim/link_device 2>$L/fanin-link
-	LRC=$?	# shellcheck disable=SC2320  # the write to link_device is the check
+	# shellcheck disable=SC2320  # the write to link_device is the check
+	LRC=$?
 	exec 7<&- 8<&-
 	[ -n "$RIF" ] && [ -n "$TIF" ] && [ $LRC -eq 0 ] ||
 		{ fail fanin-net "netdevsim pair: rcv=$RIF rtr=$TIF link rc=$LRC $(cat $L/fanin-link)"; return 1; }
