@@ -51,11 +51,12 @@ static void drop_pending(struct ncd_acceptor *a)
 	}
 }
 
-static void assign(struct ncd_acceptor *a, int fd)
+static void assign(struct ncd_acceptor *a, int fd, int host)
 {
 	pthread_mutex_lock(&a->lock);
 	if (!a->assigned)
 		a->t_first = ncd_now();
+	a->host[a->assigned] = host;
 	a->slot[a->assigned++] = fd;
 	a->counts.flows++;
 	pthread_cond_broadcast(&a->cond);
@@ -69,10 +70,26 @@ static int is_full(struct ncd_acceptor *a)
 	return a->closed || a->assigned == a->cfg.flows;
 }
 
-static int peer_ok(struct ncd_acceptor *a, const struct sockaddr_in6 *sa)
+/* Index of the -c peer @sa is, -1 when filtering is off, -2: a stranger. */
+static int peer_of(struct ncd_acceptor *a, const struct sockaddr_in6 *sa)
 {
-	return !a->cfg.filter_peer ||
-	       !memcmp(&sa->sin6_addr, &a->cfg.peer, sizeof(a->cfg.peer));
+	if (!a->cfg.npeers)
+		return -1;
+	for (unsigned int i = 0; i < a->cfg.npeers; i++)
+		if (!memcmp(&sa->sin6_addr, &a->cfg.peer[i], sizeof(sa->sin6_addr)))
+			return i;
+	return -2;
+}
+
+/* The peer of a connection accepted earlier (it waited for data). */
+static int peer_of_fd(struct ncd_acceptor *a, int fd)
+{
+	struct sockaddr_in6 sa;
+	socklen_t len = sizeof(sa);
+
+	if (getpeername(fd, (struct sockaddr *)&sa, &len) || len < sizeof(sa))
+		return -1;
+	return peer_of(a, &sa);
 }
 
 static void accept_one(struct ncd_acceptor *a)
@@ -83,14 +100,14 @@ static void accept_one(struct ncd_acceptor *a)
 
 	if (fd < 0)
 		return;	/* gone before we got it, or stopped: the loop sees */
-	if (len < sizeof(sa) || !peer_ok(a, &sa)) {
+	if (len < sizeof(sa) || peer_of(a, &sa) == -2) {
 		a->counts.rejected++;
 		drop(fd);
 	} else if (is_full(a)) {
 		a->counts.refused++;
 		drop(fd);
 	} else if (!a->cfg.need_data) {
-		assign(a, fd);
+		assign(a, fd, peer_of(a, &sa));
 	} else {
 		if (a->npend == NCD_ACCEPT_PENDING) {	/* the oldest goes */
 			drop(a->pend[0].fd);
@@ -110,7 +127,7 @@ static void classify(struct ncd_acceptor *a, unsigned int i)
 	/* SIOCINQ, not a peek: devmem payload cannot be read without
 	 * MSG_SOCK_DEVMEM, but it is counted */
 	if (!ioctl(fd, SIOCINQ, &queued) && queued > 0 && !is_full(a)) {
-		assign(a, fd);
+		assign(a, fd, peer_of_fd(a, fd));
 		return;
 	}
 	if (queued > 0)
@@ -196,8 +213,14 @@ int ncd_accept_start(struct ncd_acceptor *a, const struct ncd_accept_cfg *c,
 	a->stop = stop;
 	a->t_start = ncd_now();
 	a->slot = calloc(c->flows, sizeof(*a->slot));
-	if (!a->slot)
+	a->host = calloc(c->flows, sizeof(*a->host));
+	if (!a->slot || !a->host) {
+		free(a->slot);
+		free(a->host);
+		a->slot = NULL;
+		a->host = NULL;
 		return -ENOMEM;
+	}
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cond, NULL);
 	/* poll() says when; a connection reset in between must not block */
@@ -228,6 +251,17 @@ int ncd_accept_take(struct ncd_acceptor *a, unsigned int idx, const char **why)
 	return fd;
 }
 
+int ncd_accept_host(struct ncd_acceptor *a, unsigned int idx)
+{
+	int h = -1;
+
+	pthread_mutex_lock(&a->lock);
+	if (idx < a->assigned)
+		h = a->host[idx];
+	pthread_mutex_unlock(&a->lock);
+	return h;
+}
+
 void ncd_accept_finish(struct ncd_acceptor *a)
 {
 	if (!a->slot)
@@ -239,7 +273,9 @@ void ncd_accept_finish(struct ncd_acceptor *a)
 		if (a->slot[i] >= 0)
 			close(a->slot[i]);
 	free(a->slot);
+	free(a->host);
 	a->slot = NULL;
+	a->host = NULL;
 	pthread_cond_destroy(&a->cond);
 	pthread_mutex_destroy(&a->lock);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The server's door: one thread accepts every connection and decides what
- * it is.  A peer other than -c ADDR is closed at once; so is a connection
+ * it is.  A peer other than the -c addresses is closed at once; so is a connection
  * beyond -P.  With a pattern a connection becomes a flow only once it has
  * sent a byte: one that closes first is "empty", one that stays quiet too
  * long (or is pushed out by newer ones) is "silent"; all are counted.  The
@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include "nic_plan.h"
 #include "report.h"
 
 #define NCD_ACCEPT_PENDING	64	/* connections waiting for a first byte */
@@ -23,8 +24,8 @@ struct ncd_accept_cfg {
 	double window_s;	/* every flow within this of the first, 0 = forever */
 	double no_peer_s;	/* give up when no flow came within this, 0 = never */
 	double idle_s;		/* a waiting connection quiet this long goes, 0 = never */
-	int filter_peer;	/* accept only @peer */
-	struct in6_addr peer;
+	unsigned int npeers;	/* accept only these, 0 = anyone */
+	struct in6_addr peer[NCD_NIC_MAX_PEERS];
 };
 
 struct ncd_accept_pending {
@@ -42,6 +43,7 @@ struct ncd_acceptor {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int *slot;		/* flow i's connection, -1 = none (yet) */
+	int *host;		/* flow i's peer: index into cfg.peer, -1 = any */
 	unsigned int assigned;
 	int closed;		/* no more flows will come */
 	char why[160];		/* why, for the flows left without one */
@@ -57,6 +59,9 @@ int ncd_accept_start(struct ncd_acceptor *a, const struct ncd_accept_cfg *c,
 /* Flow @idx's connection, blocking until it comes; -1 when none will, with
  * @why set ("" when the run was stopped by a signal). */
 int ncd_accept_take(struct ncd_acceptor *a, unsigned int idx, const char **why);
+/* Which of the -c peers flow @idx came from (after a take), -1 = not
+ * filtered or no connection. */
+int ncd_accept_host(struct ncd_acceptor *a, unsigned int idx);
 /* End the thread (within 100 ms) and close whatever nobody took. */
 void ncd_accept_finish(struct ncd_acceptor *a);
 

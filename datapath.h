@@ -79,11 +79,14 @@ struct ncd_rx_path_ops {
 	void (*teardown)(struct ncd_rx_path *p);
 };
 
+struct ncd_nic;
+
 struct ncd_rx_path {
 	const struct ncd_rx_path_ops *ops;
 	const struct ncd_rx_cfg *cfg;
 	struct ncd_mem *m;
 	void *priv;
+	const struct ncd_nic *nic;	/* the NIC set up (devmem), else NULL */
 };
 
 /* What a transmit path needs to know about its run. */

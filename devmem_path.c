@@ -72,6 +72,7 @@ static int rx_setup(struct ncd_rx_path *p)
 			.nic = nic, .rx_page_size = p->cfg->rx_page_size });
 	if (ret)
 		return ret;
+	p->nic = nic;
 	if (!p->cfg->quiet)
 		fprintf(stderr, "ncdevmem: bound dma-buf (id %u) to %s RX queue%s %u..%u\n",
 			nic->dmabuf_id, nic->ifname, nic->nqueues > 1 ? "s" : "",
@@ -131,6 +132,7 @@ static void rx_teardown(struct ncd_rx_path *p)
 	ncd_nic_restore(p->priv);
 	free(p->priv);
 	p->priv = NULL;
+	p->nic = NULL;
 }
 
 const struct ncd_rx_path_ops ncd_devmem_rx_path = {

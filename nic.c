@@ -168,6 +168,11 @@ int ncd_nic_take_queues(struct ncd_nic *nic, const struct ncd_nic_req *req,
 	nic->nqueues = plan->num;
 	for (int i = 0; i < plan->num; i++)
 		nic->queues[i] = plan->start + i;
+	/* rules as planned; none (-n) still means peer i on queue start + i
+	 * as far as the report knows: -1, ncdevmem did not steer */
+	nic->nrules = plan->nrules;
+	for (int i = 0; i < plan->nrules; i++)
+		nic->rule_queue[i] = plan->rule_queue[i];
 	return 0;
 }
 
@@ -282,38 +287,40 @@ int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
 	return err;
 }
 
-int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
+/* One journaled ntuple rule: TCP to @req->dst port from @src (NULL: any)
+ * to @queue. */
+static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
+		     const char *src_s, uint32_t queue)
 {
 	struct ncd_journal *j = J(nic);
 	struct ncd_flow_addr dst, src;
 	uint32_t loc;
-	int err, five, on;
+	int err, five;
 
 	if (ncd_flow_addr_parse(req->dst, &dst) ||
-	    (req->src && ncd_flow_addr_parse(req->src, &src))) {
+	    (src_s && ncd_flow_addr_parse(src_s, &src))) {
 		fprintf(stderr, "ncdevmem: flow steering: bad address -> -s/-c take an IPv4 or IPv6 address\n");
 		return -EINVAL;
-	}
-	on = ncd_steer_ntuple_on(nic->ifname);
-	if (on == 0) {
-		fprintf(stderr,
-			"ncdevmem: ntuple filters are off on %s -> turn them on (ethtool -K %s ntuple on)\n",
-			nic->ifname, nic->ifname);
-		return -EOPNOTSUPP;
 	}
 	if (j->nrules >= NCD_JOURNAL_MAX_RULES)
 		return -ENOSPC;
 	/* the driver may pick the location: journal what we are about to add */
 	j->rule_pending = 1;
-	j->pending_queue = nic->queues[0];
+	j->pending_queue = queue;
 	j->pending_port = req->port;
 	err = ncd_journal_save(nic->ifname, j);
 	if (err) {
 		j->rule_pending = 0;
 		return err;
 	}
-	err = ncd_steer_add(nic->ifname, req->src ? &src : NULL, &dst,
-			    req->port, nic->queues[0], &loc, &five);
+	if (req->nsrc > 1) {	/* fan-in: by source address, any port */
+		five = 0;
+		err = ncd_steer_add_peer(nic->ifname, &src, &dst, req->port,
+					 queue, &loc);
+	} else {
+		err = ncd_steer_add(nic->ifname, src_s ? &src : NULL, &dst,
+				    req->port, queue, &loc, &five);
+	}
 	j->rule_pending = 0;
 	if (!err) {
 		j->rules[j->nrules++] = loc;
@@ -323,13 +330,17 @@ int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
 	}
 	if (err) {
 		fprintf(stderr,
-			"ncdevmem: ntuple rule on %s (tcp to %s port %u -> queue %u): %s -> the driver must support ethtool -N flow rules\n",
-			nic->ifname, req->dst, req->port, nic->queues[0],
-			strerror(-err));
+			"ncdevmem: ntuple rule on %s (tcp %s%s to %s port %u -> queue %u): %s -> the driver must support ethtool -N flow rules\n",
+			nic->ifname, src_s ? "from " : "", src_s ? src_s : "",
+			req->dst, req->port, queue, strerror(-err));
 		return err;
 	}
-	fprintf(stderr, "flow steering: rule %u (%s-tuple) -> queue %u\n", loc,
-		five ? "5" : "3", nic->queues[0]);
+	if (req->nsrc > 1)	/* fan-in: which peer */
+		fprintf(stderr, "flow steering: rule %u (from %s, any port) -> queue %u\n",
+			loc, src_s, queue);
+	else
+		fprintf(stderr, "flow steering: rule %u (%s-tuple) -> queue %u\n",
+			loc, five ? "5" : "3", queue);
 	return 0;
 }
 
@@ -357,6 +368,22 @@ static int refuse_leased(struct ncd_nic *nic)
 			return -EBUSY;
 		}
 	return 0;	/* queue-get failed: bind-rx will say why */
+}
+
+int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
+{
+	int on = ncd_steer_ntuple_on(nic->ifname), err = 0;
+
+	if (on == 0) {
+		fprintf(stderr,
+			"ncdevmem: ntuple filters are off on %s -> turn them on (ethtool -K %s ntuple on)\n",
+			nic->ifname, nic->ifname);
+		return -EOPNOTSUPP;
+	}
+	for (int i = 0; !err && i < nic->nrules; i++)
+		err = steer_one(nic, req, req->nsrc > 0 ? req->src[i] : NULL,
+				nic->rule_queue[i]);
+	return err;
 }
 
 int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_nic_req *req)
@@ -457,6 +484,26 @@ void ncd_nic_restore(struct ncd_nic *nic)
 	ncd_nl_close(&j->ctl);
 	free(j->rss);
 	free(j);
+}
+
+int ncd_nic_napi_queues(const char *ifname, uint32_t *napi, int max)
+{
+	struct ncd_queue_info q[NCD_NIC_MAX_QUEUES * 2];
+	struct ncd_nl nl;
+	int n, rx = 0;
+
+	if (ncd_nl_open(&nl))
+		return -ENOTCONN;
+	n = ncd_nl_queues(&nl, if_nametoindex(ifname), q, NCD_NIC_MAX_QUEUES * 2);
+	ncd_nl_close(&nl);
+	for (int i = 0; i < n; i++) {
+		if (q[i].type != NCD_NETDEV_QUEUE_TYPE_RX || (int)q[i].id >= max)
+			continue;
+		napi[q[i].id] = q[i].napi_id;
+		if ((int)q[i].id + 1 > rx)
+			rx = q[i].id + 1;
+	}
+	return n < 0 ? n : rx;
 }
 
 int ncd_nic_leftover(const char *ifname, char *path, size_t len, long *pid)

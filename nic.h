@@ -30,6 +30,8 @@ struct ncd_nic {
 	int nqueues;
 	uint32_t dmabuf_id;
 	uint32_t tx_dmabuf_id;		/* from ncd_nic_bind_tx */
+	int rule_queue[NCD_NIC_MAX_PEERS];	/* -c peer i's rule: its queue */
+	int nrules;			/* planned rules (0: -n, no steering) */
 	struct ncd_journal *journal;	/* what to undo */
 };
 
@@ -59,6 +61,10 @@ int ncd_nic_leftover(const char *ifname, char *path, size_t len, long *pid);
 /* --restore: replay the journal a dead run left for @ifname, then remove
  * it; refuses while its writer runs.  Prints what it did; an exit code. */
 int ncd_nic_replay(const char *ifname);
+
+/* The NAPI id of each RX queue of @ifname (queue-get): @napi[q] for
+ * q < @max; returns how many queues were filled in, or -errno. */
+int ncd_nic_napi_queues(const char *ifname, uint32_t *napi, int max);
 
 /* NCD_EXIT_SKIP where the device cannot do devmem at all, else FAIL. */
 int ncd_nic_exit_code(int err);

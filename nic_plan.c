@@ -31,19 +31,33 @@ int ncd_nic_plan_device(const struct ncd_nic_facts *f, const char *ifname,
 }
 
 /* Default: the last queue (RSS keeps the others), or the upper half when
- * spreading; -t alone takes one queue, -q alone the last ones. */
+ * spreading; -t alone takes one queue, -q alone the last ones.  Several
+ * peers (fan-in) take one queue each: the last nsrc by default. */
 static void pick(int n, const struct ncd_nic_req *r, int *start, int *num)
 {
+	int want = r->nsrc > 1 ? r->nsrc : 1;
+
 	*start = r->start_queue;
 	*num = r->num_queues;
 	if (*start < 0 && *num < 0) {
-		*start = r->spread ? n / 2 : n - 1;
-		*num = r->spread ? n / 2 : 1;
+		*start = r->spread ? n / 2 : n - want;
+		*num = r->spread ? n / 2 : want;
 	} else if (*start < 0) {
 		*start = n - *num;
 	} else if (*num < 0) {
-		*num = 1;
+		*num = want;
 	}
+}
+
+/* Peer i's rule goes to queue start + i; no peer: one rule, any source. */
+static void plan_rules(const struct ncd_nic_req *r, struct ncd_nic_plan *p)
+{
+	p->steer = r->configure && r->dst;
+	if (!p->steer)
+		return;
+	p->nrules = r->nsrc > 0 ? r->nsrc : 1;
+	for (int i = 0; i < p->nrules; i++)
+		p->rule_queue[i] = p->start + i;
 }
 
 int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
@@ -54,7 +68,15 @@ int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
 	memset(p, 0, sizeof(*p));
 	if (ncd_nic_plan_device(f, r->ifname, p->why, sizeof(p->why)))
 		return -EOPNOTSUPP;
+	if (r->nsrc < 0 || r->nsrc > NCD_NIC_MAX_PEERS)
+		return refuse(p, -ERANGE, "%d peers (-c): at most %d -> fewer -c addresses",
+			      r->nsrc, NCD_NIC_MAX_PEERS);
 	pick(n, r, &p->start, &p->num);
+	if (r->nsrc > 1 && r->start_queue < 0 && r->num_queues < 0 &&
+	    n < r->nsrc + 1)
+		return refuse(p, -EOPNOTSUPP,
+			      "%s has %d RX queue(s): %d peers (-c) need one each and one stays for other traffic -> raise them (ethtool -L %s combined %d)",
+			      r->ifname, n, r->nsrc, r->ifname, r->nsrc + 1);
 	if (r->start_queue < 0 && r->num_queues < 0 && n < 2)
 		return refuse(p, -EOPNOTSUPP,
 			      "%s has %d RX queue(s): devmem needs at least 2 (one stays for other traffic) -> raise them (ethtool -L %s combined 2)",
@@ -68,8 +90,13 @@ int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
 	if (p->start == 0 && r->configure)
 		return refuse(p, -ERANGE,
 			      "-t 0 leaves no queue for other traffic (RSS spreads over queues below -t) -> use -t >= 1");
+	if (r->nsrc > p->num)
+		return refuse(p, -ERANGE,
+			      "%d queue(s) %d..%d for %d peers (-c): each peer needs its own queue -> -q %d or more",
+			      p->num, p->start, p->start + p->num - 1, r->nsrc,
+			      r->nsrc);
 	p->split = r->configure;
 	p->rss = r->configure;
-	p->steer = r->configure && r->dst;
+	plan_rules(r, p);
 	return 0;
 }

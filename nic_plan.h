@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 #define NCD_NIC_MAX_QUEUES 64
+/* -c peers a server steers, one queue and one ntuple rule each (fan-in);
+ * the NIC journal keeps this many rules */
+#define NCD_NIC_MAX_PEERS 8
 
 /* What the application asks of the NIC: never the whole command line. */
 struct ncd_nic_req {
@@ -21,7 +24,10 @@ struct ncd_nic_req {
 	int configure;		/* 0: change nothing, only bind (-n) */
 	int spread;		/* default to the upper half (negative tests) */
 	const char *dst;	/* steer TCP to this local address, NULL = no rule */
-	const char *src;	/* ... from this peer, NULL = any (3-tuple) */
+	/* ... from these peers, peer i to the i-th queue; none = any
+	 * source (one 3-tuple rule) */
+	const char *src[NCD_NIC_MAX_PEERS];
+	int nsrc;
 	uint16_t port;
 };
 
@@ -35,7 +41,9 @@ struct ncd_nic_plan {
 	int start, num;		/* queues start..start+num-1 */
 	int split;		/* turn header split on, hds-thresh 0 */
 	int rss;		/* spread RSS over queues 0..start-1 */
-	int steer;		/* ntuple rule: the flow to queue start */
+	int steer;		/* ntuple rules: each peer's flows to its queue */
+	int nrules;		/* rules to add: max(1, nsrc) when steering */
+	int rule_queue[NCD_NIC_MAX_PEERS];	/* rule i's queue */
 	char why[320];		/* when refused: what is wrong -> what to do */
 };
 

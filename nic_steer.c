@@ -104,7 +104,7 @@ int ncd_steer_free_loc(const char *ifname, uint32_t *loc)
 
 static void fill_v4(struct ethtool_rx_flow_spec *fs,
 		    const struct ncd_flow_addr *src,
-		    const struct ncd_flow_addr *dst, uint16_t port)
+		    const struct ncd_flow_addr *dst, uint16_t port, int sport)
 {
 	fs->flow_type = TCP_V4_FLOW;
 	fs->h_u.tcp_ip4_spec.ip4dst = dst->a4.s_addr;
@@ -115,13 +115,15 @@ static void fill_v4(struct ethtool_rx_flow_spec *fs,
 		return;
 	fs->h_u.tcp_ip4_spec.ip4src = src->a4.s_addr;
 	fs->m_u.tcp_ip4_spec.ip4src = 0xffffffff;
+	if (!sport)
+		return;
 	fs->h_u.tcp_ip4_spec.psrc = htons(port);
 	fs->m_u.tcp_ip4_spec.psrc = 0xffff;
 }
 
 static void fill_v6(struct ethtool_rx_flow_spec *fs,
 		    const struct ncd_flow_addr *src,
-		    const struct ncd_flow_addr *dst, uint16_t port)
+		    const struct ncd_flow_addr *dst, uint16_t port, int sport)
 {
 	fs->flow_type = TCP_V6_FLOW;
 	memcpy(fs->h_u.tcp_ip6_spec.ip6dst, &dst->a6, 16);
@@ -132,12 +134,14 @@ static void fill_v6(struct ethtool_rx_flow_spec *fs,
 		return;
 	memcpy(fs->h_u.tcp_ip6_spec.ip6src, &src->a6, 16);
 	memset(fs->m_u.tcp_ip6_spec.ip6src, 0xff, 16);
+	if (!sport)
+		return;
 	fs->h_u.tcp_ip6_spec.psrc = htons(port);
 	fs->m_u.tcp_ip6_spec.psrc = 0xffff;
 }
 
 static int insert(const char *ifname, const struct ncd_flow_addr *src,
-		  const struct ncd_flow_addr *dst, uint16_t port,
+		  const struct ncd_flow_addr *dst, uint16_t port, int sport,
 		  uint32_t queue, uint32_t *loc)
 {
 	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLINS };
@@ -146,9 +150,9 @@ static int insert(const char *ifname, const struct ncd_flow_addr *src,
 	if (err)
 		return err;
 	if (dst->family == AF_INET)
-		fill_v4(&nfc.fs, src, dst, port);
+		fill_v4(&nfc.fs, src, dst, port, sport);
 	else
-		fill_v6(&nfc.fs, src, dst, port);
+		fill_v6(&nfc.fs, src, dst, port, sport);
 	nfc.fs.ring_cookie = queue;
 	err = ethtool_ioctl(ifname, &nfc);
 	if (!err)
@@ -166,13 +170,22 @@ int ncd_steer_add(const char *ifname, const struct ncd_flow_addr *src,
 		return -EAFNOSUPPORT;
 	*five = 0;
 	if (src && src->family) {
-		err = insert(ifname, src, dst, port, queue, loc);
+		err = insert(ifname, src, dst, port, 1, queue, loc);
 		if (!err) {
 			*five = 1;
 			return 0;
 		}
 	}
-	return insert(ifname, NULL, dst, port, queue, loc);
+	return insert(ifname, NULL, dst, port, 0, queue, loc);
+}
+
+int ncd_steer_add_peer(const char *ifname, const struct ncd_flow_addr *src,
+		       const struct ncd_flow_addr *dst, uint16_t port,
+		       uint32_t queue, uint32_t *loc)
+{
+	if (src->family != dst->family)
+		return -EAFNOSUPPORT;
+	return insert(ifname, src, dst, port, 0, queue, loc);
 }
 
 int ncd_steer_del(const char *ifname, uint32_t loc)

@@ -34,6 +34,11 @@ int ncd_steer_free_loc(const char *ifname, uint32_t *loc);
 int ncd_steer_add(const char *ifname, const struct ncd_flow_addr *src,
 		  const struct ncd_flow_addr *dst, uint16_t port,
 		  uint32_t queue, uint32_t *loc, int *five);
+/* Fan-in: TCP from @src (any source port) to @dst:@port into @queue; no
+ * fallback without the source, which would mix the peers.  *loc as above. */
+int ncd_steer_add_peer(const char *ifname, const struct ncd_flow_addr *src,
+		       const struct ncd_flow_addr *dst, uint16_t port,
+		       uint32_t queue, uint32_t *loc);
 int ncd_steer_del(const char *ifname, uint32_t loc);
 
 /* Number of RX rings RSS spreads over (ETHTOOL_GRXRINGS). */

@@ -99,7 +99,8 @@ void ncd_opts_usage(FILE *f)
 "  -l, --listen            receive; accept --flows connections\n"
 "  -s, --server ADDR       server address (IPv4 or IPv6); bind address with -l\n"
 "  -c, --client ADDR       client address: 5-tuple steering and the only peer\n"
-"                          accepted on the server,\n"
+"                          accepted on the server (repeat -c for several\n"
+"                          senders: one queue and rule each, per-host figures),\n"
 "                          source address (and source port = -p) on the client\n"
 "  -p, --port PORT         TCP port (default 5201)\n"
 "  -f, --ifname IFNAME     NIC to bind device memory to (implies --devmem)\n"
@@ -351,7 +352,12 @@ static int parse_one(struct ncd_opts *o, int c, FILE *err, uint64_t *period)
 	switch (c) {
 	case 'l': o->listen = 1; break;
 	case 's': o->server = optarg; break;
-	case 'c': o->client = optarg; break;
+	case 'c':
+		if (o->nclients == NCD_NIC_MAX_PEERS)
+			BAD("-c given more than %d times", NCD_NIC_MAX_PEERS);
+		o->clients[o->nclients++] = optarg;
+		o->client = o->clients[0];
+		break;
 	case 'f': o->ifname = optarg; break;
 	case 'L': o->fail_linear = 1; break;
 	case 'n': o->no_nic_config = 1; break;
@@ -531,8 +537,30 @@ void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r)
 				   .start_queue = o->start_queue,
 				   .num_queues = o->num_queues,
 				   .configure = !o->no_nic_config,
-				   .dst = o->server, .src = o->client,
-				   .port = o->port };
+				   .dst = o->server, .port = o->port };
+	for (unsigned int i = 0; i < o->nclients; i++)
+		r->src[r->nsrc++] = o->clients[i];
+}
+
+/* Several -c (fan-in): a server's, each a distinct peer. */
+static int peer_rules(struct ncd_opts *o, FILE *err)
+{
+	if (o->nclients < 2)
+		return 0;
+	if (!o->listen)
+		BAD("several -c addresses are for a server (-l): a client binds one source address");
+	if (o->mode == NCD_MODE_ZCRX)
+		BAD("several -c addresses: fan-in runs in copy or devmem mode");
+	for (unsigned int i = 0; i < o->nclients; i++)
+		for (unsigned int j = 0; j < i; j++)
+			if (!strcmp(o->clients[i], o->clients[j]))
+				BAD("-c %s given twice", o->clients[i]);
+	if (o->nclients > o->flows)
+		BAD("%u -c peers but -P %u: each peer needs a flow at least -> -P %u",
+		    o->nclients, o->flows, o->nclients);
+	/* each sender runs on its own options: no one control peer decides */
+	o->no_ctrl = 1;
+	return 0;
 }
 
 /* -R and --bidir: a client's, and only with an ncdevmem server. */
@@ -588,7 +616,9 @@ void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 {
 	ncd_opts_nic_req(o, r);
 	r->dst = o->client;
-	r->src = o->client ? o->server : NULL;
+	r->nsrc = 0;
+	if (o->client)
+		r->src[r->nsrc++] = o->server;
 	if (o->cport)		/* the local port is --cport's */
 		r->port = o->cport;
 }
@@ -597,6 +627,10 @@ void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 {
 	if (dir_rules(o, err))
+		return NCD_EXIT_USAGE;
+	if (!o->mode_set)
+		o->mode = o->ifname && !o->check ? NCD_MODE_DEVMEM : NCD_MODE_COPY;
+	if (peer_rules(o, err))
 		return NCD_EXIT_USAGE;
 	if (o->pat.kind == NCD_PAT_OFFSET)
 		o->pat.period = period;

@@ -33,7 +33,10 @@ struct ncd_opts {
 	int check;		/* --check: readiness report only */
 	int restore;		/* --restore: replay a dead run's NIC journal */
 	const char *server;	/* -s: server address (bind on -l) */
-	const char *client;	/* -c: client address (5-tuple steering / bind) */
+	const char *client;	/* -c: client address (5-tuple steering / bind);
+				 * a server's first -c */
+	const char *clients[NCD_NIC_MAX_PEERS];	/* server: every -c (fan-in) */
+	unsigned int nclients;
 	const char *ifname;	/* -f */
 	uint16_t port;		/* -p */
 	int port_set;

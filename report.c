@@ -400,6 +400,11 @@ static uint64_t flow_bytes(const struct ncd_report *r, unsigned int i)
 	return atomic_load(&r->flows[i].bytes) - r->omit_bytes[i];
 }
 
+uint64_t ncd_report_flow_bytes(const struct ncd_report *r, unsigned int i)
+{
+	return flow_bytes(r, i);
+}
+
 static double flow_from(const struct ncd_report *r, const struct ncd_flow_stats *f)
 {
 	double a = f->t_start > r->t_omit ? f->t_start : r->t_omit;
@@ -410,6 +415,13 @@ static double flow_from(const struct ncd_report *r, const struct ncd_flow_stats 
 static double flow_secs(const struct ncd_report *r, const struct ncd_flow_stats *f)
 {
 	return f->t_end > flow_from(r, f) ? f->t_end - flow_from(r, f) : 0;
+}
+
+void ncd_report_flow_span(const struct ncd_report *r, unsigned int i,
+			  double *from, double *to)
+{
+	*from = flow_from(r, &r->flows[i]);
+	*to = r->flows[i].t_end;
 }
 
 /* devmem: fragments given back per SO_DEVMEM_DONTNEED call */
@@ -577,6 +589,7 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		text_line(r, "SUM", r->t_omit, secs, total);
 	text_verdict(t, is_bidir(r) ? "SUMRX" : r->nflows > 1 ? "SUM" : "1", all,
 		     pattern_on);
+	ncd_report_hosts_text(r, pattern_on);
 	text_conns(t, r->conns);
 	text_peer(t, r->peer, is_bidir(r));
 	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
@@ -812,6 +825,7 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 			fl->counters.linear_bytes);
 		json_verdict(f, &fl->verdict, pattern_on);
 		json_counters(f, &fl->counters);
+		ncd_report_host_of_stream(r, f, i);
 		fputs(",\"error\":", f);
 		json_str_or_null(f, fl->error[0] ? fl->error : NULL);
 		fputc('}', f);
@@ -864,6 +878,7 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 	json_verdict(f, all, pattern_on);
 	fputs("},", f);
 	json_conns(f, r->conns);
+	ncd_report_hosts_json(r, f, pattern_on);
 	fprintf(f, "\"cpu_seconds\":{\"user\":%.3f,\"system\":%.3f},"
 		"\"cpu_seconds_per_gb\":%.4f,\"max_rss_kb\":%ld,"
 		"\"peer_report\":%s,\"interrupted_by_signal\":%d,"

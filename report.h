@@ -17,6 +17,7 @@
 #include "pattern.h"
 #include "tcp_info.h"
 #include "ctrl_proto.h"
+#include "nic_plan.h"
 
 struct ncd_opts;
 
@@ -32,6 +33,9 @@ struct ncd_flow_stats {
 	char error[240];		/* first error, "" if none */
 	int socket;			/* fd number (iperf3's "socket") */
 	struct ncd_sock_names names;	/* both ends, once connected */
+	int host;			/* server fan-in: -c peer index + 1, 0 = none */
+	int rx_queue;			/* RX queue it arrived on, -1 = unknown */
+	uint32_t napi_id;		/* SO_INCOMING_NAPI_ID at its end, 0 = none */
 	struct ncd_tcp_stats {		/* TCP_INFO, folded sample by sample */
 		int have;
 		struct ncd_tcp_sample now;	/* the latest */
@@ -51,6 +55,13 @@ struct ncd_conn_counts {
 	unsigned long long rejected;	/* not from the -c address */
 };
 
+/* A server's -c peers (fan-in): each gets its figures in the summary. */
+struct ncd_report_hosts {
+	unsigned int n;
+	const char *addr[NCD_NIC_MAX_PEERS];
+	int queue[NCD_NIC_MAX_PEERS];	/* its steering rule's queue, -1 = none */
+};
+
 struct ncd_report {
 	const struct ncd_opts *o;
 	const char *role;		/* "receiver" or "sender" */
@@ -67,6 +78,7 @@ struct ncd_report {
 	unsigned int nintervals;
 	double ru_user0, ru_sys0;	/* process CPU at start */
 	const struct ncd_conn_counts *conns;	/* server: reported; else NULL */
+	const struct ncd_report_hosts *hosts;	/* fan-in: per-host figures, else NULL */
 	const struct ncd_ctrl_result *peer;	/* the peer's figures (control
 						 * connection), else NULL */
 	/* -O: the first omit_s seconds stay out of the summary */
@@ -103,6 +115,19 @@ int ncd_report_finish(struct ncd_report *r, FILE *json_out, int interrupted);
 void ncd_report_free(struct ncd_report *r);
 /* This end's figures for the peer (after the flows ended). */
 void ncd_report_result(struct ncd_report *r, struct ncd_ctrl_result *out);
+
+/* Flow @i's bytes and span in the summary (after -O's omitted time). */
+uint64_t ncd_report_flow_bytes(const struct ncd_report *r, unsigned int i);
+void ncd_report_flow_span(const struct ncd_report *r, unsigned int i,
+			  double *from, double *to);
+/* Per-host figures (report_hosts.c): one text line per -c peer, or the
+ * JSON "hosts" array member of "end" (with a trailing comma); nothing
+ * without r->hosts. */
+void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on);
+void ncd_report_hosts_json(const struct ncd_report *r, FILE *f, int pattern_on);
+/* A stream's ,"host":...,"rx_queue":N (fan-in only). */
+void ncd_report_host_of_stream(const struct ncd_report *r, FILE *f,
+			       unsigned int i);
 
 /* Formatting helpers (unit-tested). */
 double ncd_gbps(uint64_t bytes, double seconds);

@@ -60,6 +60,16 @@ static void set_idle_timeout(int fd, double secs)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
+/* The NAPI (so the RX queue) the flow's last packet came through. */
+static void note_napi(struct ncd_flow *f, int fd)
+{
+	unsigned int id = 0;
+	socklen_t len = sizeof(id);
+
+	if (!getsockopt(fd, SOL_SOCKET, SO_INCOMING_NAPI_ID, &id, &len))
+		f->st->napi_id = id;
+}
+
 void ncd_rx_side_flow(struct ncd_flow *f, struct ncd_rx_side *s, int fd)
 {
 	const struct ncd_rx_path_ops *ops = s->path.ops;
@@ -87,6 +97,7 @@ void ncd_rx_side_flow(struct ncd_flow *f, struct ncd_rx_side *s, int fd)
 		return;
 	}
 	ncd_rx_loop(&x);
+	note_napi(f, fd);
 	ncd_vq_close(&x.q);	/* the GPU is done with the source's buffers */
 	if (ops->close(&s->path, &src, &f->st->counters))
 		ncd_flow_record(f, "giving tokens back at the end failed");

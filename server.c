@@ -32,6 +32,7 @@ struct server {
 	struct ncd_acceptor acc;
 	struct ncd_ctrl ctrl;
 	struct ncd_ctrl_result peer;	/* the client's figures */
+	struct ncd_report_hosts hosts;	/* fan-in (several -c): per-host */
 };
 
 static void server_flow(struct ncd_flow *f)
@@ -46,6 +47,7 @@ static void server_flow(struct ncd_flow *f)
 			ncd_flow_error(f, "%s", why);
 		return;
 	}
+	f->st->host = ncd_accept_host(&s->acc, f->idx) + 1;
 	ncd_flow_begin(f, fd);
 	if (s->bidir ? f->idx >= s->o.flows : s->sending)
 		ncd_tx_side_flow(f, &s->tx, fd);
@@ -111,18 +113,48 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 				      .no_peer_s = o->forever ? 0 : o->time_s,
 				      .idle_s = o->idle_timeout_s };
 	if (s->ctrl.fd >= 0) {	/* flows come from the control peer, now */
-		c->filter_peer = 1;
-		c->peer = s->ctrl.peer;
+		c->npeers = 1;
+		c->peer[0] = s->ctrl.peer;
 		c->no_peer_s = o->connect_timeout_s;
 		return 0;
 	}
-	if (!o->client)
-		return 0;
-	if (ncd_resolve(o->client, 0, &sa))
-		return -1;
-	c->filter_peer = 1;
-	c->peer = sa.sin6_addr;
+	for (unsigned int i = 0; i < o->nclients; i++) {
+		if (ncd_resolve(o->clients[i], 0, &sa))
+			return -1;
+		c->peer[c->npeers++] = sa.sin6_addr;
+	}
 	return 0;
+}
+
+/* Fan-in (several -c): each peer's queue, as the NIC set-up steered it. */
+static void hosts_setup(struct server *s, struct ncd_run *r)
+{
+	const struct ncd_nic *nic = s->rx.path.nic;
+	struct ncd_report_hosts *h = &s->hosts;
+
+	if (s->o.nclients < 2)
+		return;
+	h->n = s->o.nclients;
+	for (unsigned int i = 0; i < h->n; i++) {
+		h->addr[i] = s->o.clients[i];
+		h->queue[i] = nic && (int)i < nic->nrules ? nic->rule_queue[i] : -1;
+	}
+	r->rep.hosts = h;
+}
+
+/* Which RX queue each flow arrived on: its NAPI id, looked up by queue. */
+static void hosts_queues(const struct server *s, struct ncd_run *r)
+{
+	uint32_t napi[NCD_NIC_MAX_QUEUES] = { 0 };
+	int nq = s->o.ifname ? ncd_nic_napi_queues(s->o.ifname, napi,
+						    NCD_NIC_MAX_QUEUES) : 0;
+
+	for (unsigned int i = 0; i < r->nflows; i++) {
+		r->stats[i].rx_queue = -1;
+		for (int q = 0; r->stats[i].napi_id && q < nq; q++)
+			if (napi[q] == r->stats[i].napi_id)
+				r->stats[i].rx_queue = q;
+	}
 }
 
 /* The control connection first: whoever comes decides the options.
@@ -235,8 +267,11 @@ static int serve_run(struct server *s, int data_fd, int *ctrl_fd, int *sig,
 		goto out_accept;
 	}
 	r->rep.conns = &s->acc.counts;
+	hosts_setup(s, r);
 	*sig = ncd_run_flows(r, server_flow);
 	ncd_accept_finish(&s->acc);
+	if (r->rep.hosts)
+		hosts_queues(s, r);
 	trade_results(r, s);
 	/* --forever stopped between runs: nothing to report */
 	if (s->o.forever && *sig && !r->rep.t0)

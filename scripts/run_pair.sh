@@ -37,9 +37,10 @@ Placement (flags override the kernel drv-net environment variables):
   --remote-ncdevmem P  ncdevmem path on the remote (ssh default: copy a
                        static build, make static, to a temporary directory)
   --fan-in N           own namespaces only: N sender namespaces on a bridge
-                       send to the one receiver (default 1).  With your own
-                       remotes, list them comma-separated in REMOTE_ARGS and
-                       REMOTE_V4/--remote (same order)
+                       send to the one receiver (default 1; copy mode).
+                       With your own remotes, list them comma-separated in
+                       REMOTE_ARGS and REMOTE_V4/--remote (same order); in
+                       devmem mode each sender gets its own queue and rule
 Run:
   --mode M             copy | devmem | zcrx (default copy)
   --mem K              host | udmabuf | cuda (default host)
@@ -157,6 +158,9 @@ else
 fi
 [ "$SELF_NETNS" = 1 ] || [ "$FANIN" = 1 ] ||
 	usage_err "--fan-in makes its own namespaces; with your own remotes list them in REMOTE_ARGS"
+# its own namespaces have veth and a bridge, no NIC that can bind device memory
+[ "$SELF_NETNS" = 0 ] || [ "$FANIN" = 1 ] || [ "$MODE" = copy ] ||
+	usage_err "--fan-in $FANIN --mode $MODE: the namespaces it makes have no devmem NIC (veth) -> run copy mode, or give NETIF and list your senders in REMOTE_ARGS and REMOTE_V4"
 NSEND=$FANIN
 [ "$SELF_NETNS" = 1 ] || NSEND=$(($(tr -cd , <<<"$REMOTE_ARGS" | wc -c) + 1))
 if [ -z "$LABEL" ]; then
@@ -260,8 +264,8 @@ IFS=, read -r -a R_ADDR <<<"$REMOTE_ADDR"
 NREM=${#R_ARGS[@]}
 [ "$NREM" -ge 1 ] && [ "$NREM" = "${#R_ADDR[@]}" ] ||
 	usage_err "REMOTE_ARGS lists $NREM remote(s) but REMOTE_V4/--remote ${#R_ADDR[@]} address(es)"
-if [ "$NREM" -gt 1 ] && [ "$MODE" != copy ]; then
-	usage_err "fan-in runs copy mode only: ncdevmem's server steers one client address (-c) to its queue"
+if [ "$NREM" -gt 1 ] && [ "$MODE" = zcrx ]; then
+	usage_err "fan-in runs copy or devmem mode: zcrx takes one client address (-c)"
 fi
 IPORT=$((PORT + 1))	# iperf3 servers: IPORT .. IPORT + NREM - 1 (one per remote)
 [ $((IPORT + NREM - 1)) -lt 65536 ] || usage_err "--port: too high for $NREM remote(s)"
@@ -405,9 +409,11 @@ CLI_ARGS=(-s "$LOCAL_ADDR" -p "$PORT" -P "$FLOWS" "${VAL_CLI[@]}" --time "$TIME"
 # options (the control connection would hand one sender's settings over)
 [ "$NREM" -gt 1 ] || [ "$VALIDATE" != 1 ] && SRV_ARGS+=(--no-ctrl)
 if [ "$MODE" != copy ]; then
-	# devmem/zcrx: bind NETIF, steer the flows by the client address.
-	SRV_ARGS+=(-f "$NETIF" -c "${R_ADDR[0]}")
-	CLI_ARGS+=(-c "${R_ADDR[0]}")
+	# devmem/zcrx: bind NETIF, steer each sender's flows by its address
+	# (fan-in: one -c, one queue and one rule per sender); each client
+	# sends from its own address (ncd_client_cmd)
+	SRV_ARGS+=(-f "$NETIF")
+	for a in "${R_ADDR[@]}"; do SRV_ARGS+=(-c "$a"); done
 fi
 # shellcheck disable=SC2206
 SRV_ARGS+=($XSRV)
@@ -474,7 +480,10 @@ run_clients() {
 	done
 }
 
-ncd_client_cmd() { CMD=("${R_NCD[$1]}" "${CLI_ARGS[@]}"); }
+ncd_client_cmd() {
+	CMD=("${R_NCD[$1]}" "${CLI_ARGS[@]}")
+	[ "$MODE" = copy ] || CMD+=(-c "${R_ADDR[$1]}")
+}
 
 run_ncdevmem() {
 	[ "$CAPTURE" = 1 ] && [ "$ROUND" = 1 ] && start_capture

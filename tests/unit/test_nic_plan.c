@@ -105,6 +105,98 @@ static void no_address_no_rule(void **state)
 	assert_false(p.steer);
 }
 
+static struct ncd_nic_req peers(int start, int num, int n)
+{
+	static const char *const addr[] = { "10.0.1.2", "10.0.2.2", "10.0.3.2",
+					    "10.0.4.2" };
+	struct ncd_nic_req r = req(start, num);
+
+	for (int i = 0; i < n; i++)
+		r.src[r.nsrc++] = addr[i];
+	return r;
+}
+
+/* one -c: one rule to the one queue, as before fan-in */
+static void one_peer_one_rule(void **state)
+{
+	struct ncd_nic_req r = peers(-1, -1, 1);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_int_equal(p.start, 3);
+	assert_int_equal(p.num, 1);
+	assert_int_equal(p.nrules, 1);
+	assert_int_equal(p.rule_queue[0], 3);
+}
+
+/* fan-in: N peers take the last N queues, peer i's rule to queue start+i */
+static void peers_take_one_queue_each(void **state)
+{
+	struct ncd_nic_req r = peers(-1, -1, 3);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_int_equal(p.start, 1);
+	assert_int_equal(p.num, 3);
+	assert_true(p.split && p.rss && p.steer);
+	assert_int_equal(p.nrules, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(p.rule_queue[i], 1 + i);
+}
+
+/* -t alone with peers: as many queues as peers from -t; -q alone: the
+ * last -q queues, rules on the first of them */
+static void peers_with_t_or_q(void **state)
+{
+	struct ncd_nic_facts nic8 = { .rx_queues = 8, .has_parent = 1 };
+	struct ncd_nic_req a = peers(2, -1, 3), b = peers(-1, 4, 3);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic8, &a, &p), 0);
+	assert_int_equal(p.start, 2);
+	assert_int_equal(p.num, 3);
+	assert_int_equal(p.rule_queue[2], 4);
+	assert_int_equal(ncd_nic_plan(&nic8, &b, &p), 0);
+	assert_int_equal(p.start, 4);
+	assert_int_equal(p.num, 4);
+	assert_int_equal(p.nrules, 3);
+	assert_int_equal(p.rule_queue[0], 4);
+	assert_int_equal(p.rule_queue[2], 6);
+}
+
+static void fewer_queues_than_peers(void **state)
+{
+	struct ncd_nic_req r = peers(1, 2, 3);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), -ERANGE);
+	assert_non_null(strstr(p.why, "each peer needs its own queue -> -q 3"));
+}
+
+/* 4 peers on 4 queues by default: none would stay for other traffic */
+static void peers_need_a_spare_queue(void **state)
+{
+	struct ncd_nic_req r = peers(-1, -1, 4);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), -EOPNOTSUPP);
+	assert_non_null(strstr(p.why, "4 peers (-c) need one each"));
+	assert_non_null(strstr(p.why, "combined 5"));
+}
+
+/* -n: the queues are still planned (bound), no rules */
+static void peers_without_config(void **state)
+{
+	struct ncd_nic_req r = peers(-1, -1, 3);
+	struct ncd_nic_plan p;
+
+	r.configure = 0;
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_int_equal(p.num, 3);
+	assert_false(p.steer);
+	assert_int_equal(p.nrules, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +208,12 @@ int main(void)
 		cmocka_unit_test(one_queue_is_not_enough),
 		cmocka_unit_test(virtual_device_refused),
 		cmocka_unit_test(no_address_no_rule),
+		cmocka_unit_test(one_peer_one_rule),
+		cmocka_unit_test(peers_take_one_queue_each),
+		cmocka_unit_test(peers_with_t_or_q),
+		cmocka_unit_test(fewer_queues_than_peers),
+		cmocka_unit_test(peers_need_a_spare_queue),
+		cmocka_unit_test(peers_without_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

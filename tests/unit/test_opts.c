@@ -205,11 +205,36 @@ static void client_rx_steering(void **state)
 	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 -R --validate"), 0);
 	ncd_opts_nic_req_client_rx(&o, &r);
 	assert_string_equal(r.dst, "10.0.0.2");
-	assert_string_equal(r.src, "10.0.0.1");
+	assert_string_equal(r.src[0], "10.0.0.1");
+	assert_int_equal(r.nsrc, 1);
 	assert_int_equal(r.port, 5000);
 	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 -R --validate --cport 6000"), 0);
 	ncd_opts_nic_req_client_rx(&o, &r);
 	assert_int_equal(r.port, 6000);
+}
+
+/* fan-in: -c repeats on a server; each peer is one steering source */
+static void several_peers(void **state)
+{
+	struct ncd_nic_req r;
+	struct ncd_opts o;
+
+	assert_int_equal(parse(&o, "-l -f eth1 -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 -c 10.0.3.2 -P 3 --validate"), 0);
+	assert_int_equal(o.nclients, 3);
+	assert_string_equal(o.client, "10.0.1.2");
+	assert_int_equal(o.no_ctrl, 1);	/* no one sender decides */
+	ncd_opts_nic_req(&o, &r);
+	assert_int_equal(r.nsrc, 3);
+	assert_string_equal(r.src[2], "10.0.3.2");
+	/* the selftest's single -c is unchanged */
+	assert_int_equal(parse(&o, "-l -f eth1 -s 10.0.0.1 -c 10.0.1.2"), 0);
+	assert_int_equal(o.nclients, 1);
+	assert_int_equal(o.no_ctrl, 0);
+	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 --validate"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -s 10.0.0.1 -c 10.0.1.2 -c 10.0.1.2 -P 2 --validate"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 --validate"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -f eth1 --zcrx -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 -P 2 --validate"), NCD_EXIT_USAGE);
+	assert_int_equal(parse(&o, "-l -c 1 -c 2 -c 3 -c 4 -c 5 -c 6 -c 7 -c 8 -c 9 -P 9 --validate"), NCD_EXIT_USAGE);
 }
 
 /* iperf3-style options: their letters, values and conflicts; the
@@ -318,6 +343,7 @@ int main(void)
 		cmocka_unit_test(iperf3_options),
 		cmocka_unit_test(client_rx_steering),
 		cmocka_unit_test(udmabuf_pages),
+		cmocka_unit_test(several_peers),
 	};
 
 	devnull = fopen("/dev/null", "w");

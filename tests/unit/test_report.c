@@ -118,6 +118,31 @@ static void mismatch_fails_with_offset(void **state)
 	assert_non_null(strstr(f->json, "\"result\":\"failed\""));
 }
 
+/* fan-in: each -c peer's flows summed and named; a bad byte on one host */
+static void hosts_named_with_their_figures(void **state)
+{
+	struct fixture *f = *state;
+	struct ncd_report_hosts h = { .n = 2, .addr = { "10.0.1.2", "10.0.2.2" },
+				      .queue = { 1, 2 } };
+
+	f->r.hosts = &h;
+	f->flows[0].host = 2;		/* the second peer's flow */
+	f->flows[0].rx_queue = 2;
+	f->flows[1].host = 1;
+	f->flows[1].rx_queue = 1;
+	f->flows[0].verdict = (struct ncd_verdict){ .checked = 1000000000, .bad = 1,
+		.have_first = 1, .first_off = 4242, .expected = 1, .actual = 2 };
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), NCD_EXIT_FAIL);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"hosts\":[{\"host\":\"10.0.1.2\",\"queue\":1,\"rx_queues\":[1],\"flows\":1,\"seconds\":1.000000,\"bytes\":500000000,"));
+	assert_non_null(strstr(f->json, "{\"host\":\"10.0.2.2\",\"queue\":2,\"rx_queues\":[2],\"flows\":1,\"seconds\":2.000000,\"bytes\":1000000000,\"bits_per_second\":4000000000.0,\"validation\":{\"result\":\"failed\",\"checked_bytes\":1000000000,\"bad_bytes\":1,\"first_bad_offset\":4242,"));
+	assert_non_null(strstr(f->json, "\"host\":\"10.0.2.2\",\"rx_queue\":2,\"error\""));
+	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), NCD_EXIT_FAIL);
+	fflush(f->tf);
+	assert_non_null(strstr(f->text, "host 10.0.1.2 (rule -> queue 1, seen on 1): 1 flow, 500000000 bytes in 1.00 s = 4.000 Gbits/sec; validation: ok, 500000000 bytes checked\n"));
+	assert_non_null(strstr(f->text, "host 10.0.2.2 (rule -> queue 2, seen on 2): 1 flow, 1000000000 bytes in 2.00 s = 4.000 Gbits/sec; validation: FAILED, 1 of 1000000000 bytes wrong; first at stream offset 4242"));
+}
+
 static void text_names_first_mismatch(void **state)
 {
 	struct fixture *f = *state;
@@ -216,6 +241,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(path_counters_are_printed, setup, teardown),
 		cmocka_unit_test_setup_teardown(mismatch_fails_with_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_names_first_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(hosts_named_with_their_figures, setup, teardown),
 		cmocka_unit_test_setup_teardown(flow_error_and_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(intervals_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(tcp_info_folded, setup, teardown),

@@ -37,6 +37,7 @@ selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-misma
 capture-devmem capture-zcrx capture-copy
 journal-sigkill journal-restore
 lease-create check-lease check-lease-netkit refuse-leased lease-gone
+fanin-net devmem-fanin devmem-fanin-restored devmem-fanin-corrupt
 kernel-clean"
 
 die() { echo "check-vm73: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -233,6 +234,7 @@ cp "$BUSYBOX" "$IR/bin/busybox"
 cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
 cp tests/vm/guest/journal.sh "$IR/journal.sh" || die "journal.sh"
 cp tests/vm/guest/lease73.sh "$IR/lease73.sh" || die "lease73.sh"
+cp tests/vm/guest/fanin73.sh "$IR/fanin73.sh" || die "fanin73.sh"
 cp "$W/vm_testbed" "$IR/bin/"
 [ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
 [ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
@@ -267,6 +269,8 @@ printf 'root:x:0:\ntcpdump:x:110:\n' >"$IR/etc/group"
 cp "$STATUS" "$IR/build-status"
 strip --strip-debug -o "$IR/lib/netdevsim.ko" "$MOD" || die "strip netdevsim.ko"
 xz -dc "$(find "$TREE/usr/lib/modules/$KREL" -name 'psample.ko.xz')" >"$IR/lib/psample.ko" || die "psample.ko"
+# veth: the fan-in check's senders reach the router over it
+xz -dc "$(find "$TREE/usr/lib/modules/$KREL" -name 'veth.ko.xz')" >"$IR/lib/veth.ko" || die "veth.ko"
 ( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
 
 # ------------------------------------------------------------ boot
