@@ -600,7 +600,8 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 		max_rss_kb() * 1024 / 1e6);
 }
 
-static void json_verdict(FILE *f, const struct ncd_verdict *v, int pattern_on)
+/* "validation":{...} of one flow, one host or the sum */
+void ncd_report_json_verdict(FILE *f, const struct ncd_verdict *v, int pattern_on)
 {
 	fprintf(f, "\"validation\":{\"result\":\"%s\",\"checked_bytes\":%llu,\"bad_bytes\":%llu",
 		ncd_verdict_result(v, pattern_on),
@@ -823,7 +824,7 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 			ncd_gbps(b, flow_secs(r, fl)) * 1e9,
 			fl->cpu_user, fl->cpu_sys,
 			fl->counters.linear_bytes);
-		json_verdict(f, &fl->verdict, pattern_on);
+		ncd_report_json_verdict(f, &fl->verdict, pattern_on);
 		json_counters(f, &fl->counters);
 		ncd_report_host_of_stream(r, f, i);
 		fputs(",\"error\":", f);
@@ -868,14 +869,14 @@ static void json_end(struct ncd_report *r, FILE *f, const struct ncd_verdict *al
 				is_bidir(r) ? "bidir" : p->sender ? "sender" : "receiver", psecs,
 				(unsigned long long)ptotal, ncd_gbps(ptotal, psecs) * 1e9,
 				p->cpu_user, p->cpu_sys);
-			json_verdict(f, &p->verdict, p->pattern_on);
+			ncd_report_json_verdict(f, &p->verdict, p->pattern_on);
 			fputc('}', f);
 		}
 	}
 	fprintf(f, ",\"sum\":{\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f,",
 		secs - r->t_omit, (unsigned long long)total,
 		ncd_gbps(total, secs - r->t_omit) * 1e9);
-	json_verdict(f, all, pattern_on);
+	ncd_report_json_verdict(f, all, pattern_on);
 	fputs("},", f);
 	json_conns(f, r->conns);
 	ncd_report_hosts_json(r, f, pattern_on);

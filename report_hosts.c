@@ -91,18 +91,6 @@ void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on)
 	}
 }
 
-static void json_host_verdict(FILE *f, const struct ncd_verdict *v,
-			      int pattern_on)
-{
-	fprintf(f, ",\"validation\":{\"result\":\"%s\",\"checked_bytes\":%llu,\"bad_bytes\":%llu",
-		ncd_verdict_result(v, pattern_on),
-		(unsigned long long)v->checked, (unsigned long long)v->bad);
-	if (v->have_first)
-		fprintf(f, ",\"first_bad_offset\":%llu,\"expected\":%u,\"actual\":%u",
-			(unsigned long long)v->first_off, v->expected, v->actual);
-	fputc('}', f);
-}
-
 void ncd_report_hosts_json(const struct ncd_report *r, FILE *f, int pattern_on)
 {
 	const struct ncd_report_hosts *hs = r->hosts;
@@ -129,7 +117,8 @@ void ncd_report_hosts_json(const struct ncd_report *r, FILE *f, int pattern_on)
 		fprintf(f, "],\"flows\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f",
 			s.flows, s.to - s.from, (unsigned long long)s.bytes,
 			ncd_gbps(s.bytes, s.to - s.from) * 1e9);
-		json_host_verdict(f, &s.v, pattern_on);
+		fputc(',', f);
+		ncd_report_json_verdict(f, &s.v, pattern_on);
 		fputc('}', f);
 	}
 	fputs("],", f);
