@@ -30,7 +30,7 @@ refuse-hds-off check-hds-off refuse-no-dma refuse-rx-page-unaligned
 devmem-rx devmem-rx-corrupt devmem-rx-binding-gone devmem-rx-nic-restored
 devmem-rx-2q devmem-rx-2q-corrupt devmem-rx-large-niov devmem-rx-large-niov-corrupt
 devmem-tx devmem-tx-corrupt devmem-tx-to-rx devmem-tx-to-rx-corrupt
-zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len zcrx-enospc
+zcrx-host zcrx-host-corrupt zcrx-dmabuf zcrx-dmabuf-corrupt zcrx-rx-buf-len zcrx-rx-buf-len-corrupt zcrx-enospc
 zcrx-nodev-lo zcrx-nodev-lo-corrupt check-new-attrs
 selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
 selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
