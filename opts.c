@@ -484,8 +484,8 @@ static int client_rules(struct ncd_opts *o, FILE *err)
 {
 	if (o->listen || o->check || (!o->server && !o->client))
 		return 0;
-	if (o->mode == NCD_MODE_ZCRX)
-		BAD("zcrx is a receive path: use it with -l");
+	if (o->mode == NCD_MODE_ZCRX && o->dir == NCD_DIR_FORWARD)
+		BAD("zcrx is a receive path: use it with -l, -R or --bidir");
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1)
 		BAD("stdin can feed only one flow: add --validate or -v N for -P %u",
 		    o->flows);
@@ -513,8 +513,6 @@ static int dir_rules(const struct ncd_opts *o, FILE *err)
 		BAD("-R and --bidir are for the client: the server takes the direction from it");
 	if (o->no_ctrl)
 		BAD("-R and --bidir need the control connection: drop --no-ctrl");
-	if (o->dir == NCD_DIR_BIDIR && o->mode != NCD_MODE_COPY)
-		BAD("--bidir runs in --mode copy only");
 	if (o->dir == NCD_DIR_BIDIR && 2 * o->flows > NCD_MAX_FLOWS)
 		BAD("--bidir runs 2 x -P flows: -P %u is too many (at most %u)",
 		    o->flows, NCD_MAX_FLOWS / 2);
@@ -553,13 +551,23 @@ int ncd_opts_refinish(struct ncd_opts *o, FILE *err)
 	return buffer_rules(o, err);
 }
 
+/*
+ * A receiving client steers to its own address (-c) and local port.  A
+ * 5-tuple rule matches one port on both ends (the selftest's convention):
+ * it fits when the client binds the server's port (-c, one flow each
+ * way); with --cport the rule is the 3-tuple to the first receiving
+ * flow's port; an unknown (ephemeral) port gets no rule, RSS alone.
+ */
 void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 {
+	unsigned int first = o->dir == NCD_DIR_BIDIR ? o->flows : 0;
+	uint16_t lport = o->cport ? o->cport + first :
+			 o->client && o->flows == 1 && !first ? o->port : 0;
+
 	ncd_opts_nic_req(o, r);
-	r->dst = o->client;
-	r->src = o->client ? o->server : NULL;
-	if (o->cport)		/* the local port is --cport's */
-		r->port = o->cport;
+	r->dst = lport ? o->client : NULL;
+	r->src = r->dst && lport == o->port ? o->server : NULL;
+	r->port = lport;
 }
 
 /* Cross-option rules, after everything is parsed. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "accept.h"
+#include "affinity.h"
 #include "ctrl.h"
 #include "modes.h"
 #include "nic.h"
@@ -32,6 +33,8 @@ struct server {
 	struct ncd_acceptor acc;
 	struct ncd_ctrl ctrl;
 	struct ncd_ctrl_result peer;	/* the client's figures */
+	cpu_set_t base;		/* the CPUs we started on (after our -A) */
+	int pinned;		/* the CPU every thread is on now, -1 = base */
 };
 
 static void server_flow(struct ncd_flow *f)
@@ -125,6 +128,29 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 	return 0;
 }
 
+/* -A N,M from the client pins this run to M; the next run goes back to
+ * our own -A (or the CPUs we started on). */
+static int repin(struct server *s)
+{
+	int ret;
+
+	if (s->o.affinity == s->pinned)
+		return 0;
+	ret = s->o.affinity >= 0 ? ncd_affinity_pin(s->o.affinity) :
+				   ncd_affinity_set(&s->base);
+	if (!ret && s->o.affinity >= 0 && s->o.affinity != s->own->affinity &&
+	    !s->o.json)
+		fprintf(stderr, "ncdevmem: every thread on CPU %d, as the client's -A N,M asked\n",
+			s->o.affinity);
+	if (!ret)
+		s->pinned = s->o.affinity;
+	else if (s->pinned >= 0)
+		ncd_affinity_pin(s->pinned);	/* stay where we were */
+	else
+		ncd_affinity_set(&s->base);
+	return ret;
+}
+
 /* The control connection first: whoever comes decides the options.
  * *@fatal: the server cannot go on (not just this run failed). */
 static int negotiate(struct server *s, int data_fd, int ctrl_fd, int *fatal)
@@ -148,6 +174,10 @@ static int negotiate(struct server *s, int data_fd, int ctrl_fd, int *fatal)
 		if (rc == -EINTR)
 			return rc;
 		return rc == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(rc);
+	}
+	if (repin(s)) {
+		ncd_ctrl_refuse(&s->ctrl, "-A N,M: the server cannot pin itself to CPU M (see its messages)");
+		return NCD_EXIT_USAGE;
 	}
 	if (s->ctrl.fd < 0)
 		return 0;
@@ -255,9 +285,12 @@ out:
 
 int ncd_server_main(const struct ncd_opts *o)
 {
-	struct server s = { .own = o, .o = *o, .ctrl = { .fd = -1 } };
+	struct server s = { .own = o, .o = *o, .ctrl = { .fd = -1 },
+			    .pinned = o->affinity };
 	int rc = NCD_EXIT_FAIL, sig = 0, end = 0, ret, data_fd, ctrl_fd = -1;
 	unsigned int runs = 0;
+
+	ncd_affinity_get(&s.base);
 
 	ret = server_setup(&s);
 	if (!ret && ncd_stop_signal())
