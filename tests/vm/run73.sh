@@ -35,6 +35,10 @@ zcrx-nodev-lo zcrx-nodev-lo-corrupt check-new-attrs
 selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
 selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
 capture-devmem capture-zcrx capture-copy
+rev-devmem rev-devmem-client-rx rev-devmem-server-tx rev-devmem-corrupt
+rev-copy-devmem rev-copy-devmem-rx rev-copy-devmem-corrupt rev-zcrx rev-zcrx-rx rev-zcrx-corrupt rev-zcrx-nodev-lo
+bidir-devmem bidir-devmem-server bidir-devmem-rx bidir-devmem-tx bidir-devmem-corrupt
+rev-devmem-nic rev-devmem-nic-restored
 journal-sigkill journal-restore
 kernel-clean"
 
@@ -231,6 +235,7 @@ rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
 cp "$BUSYBOX" "$IR/bin/busybox"
 cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
 cp tests/vm/guest/journal.sh "$IR/journal.sh" || die "journal.sh"
+cp tests/vm/guest/peers73.sh "$IR/peers73.sh" || die "peers73.sh"
 cp "$W/vm_testbed" "$IR/bin/"
 [ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
 [ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
