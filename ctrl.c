@@ -72,6 +72,10 @@ static int read_full(int fd, void *buf, size_t len, double deadline,
 			*why = "the peer closed it";
 			return -1;
 		}
+		if (n < 0 && errno == EFAULT) {	/* an unreadable skb */
+			*why = "its payload landed in device memory: the control port (-p + 1) reaches the bound RX queue; steer it to another (RSS without that queue: drop -n)";
+			return -1;
+		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			*why = strerror(errno);
 			return -1;

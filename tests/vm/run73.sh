@@ -36,7 +36,7 @@ selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
 selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
 capture-devmem capture-zcrx capture-copy
 rev-devmem rev-devmem-client-rx rev-devmem-server-tx rev-devmem-corrupt
-rev-copy-devmem rev-copy-devmem-rx rev-copy-devmem-corrupt rev-zcrx rev-zcrx-rx rev-zcrx-corrupt rev-zcrx-nodev-lo
+rev-copy-devmem rev-copy-devmem-rx rev-copy-devmem-corrupt rev-zcrx rev-zcrx-rx rev-zcrx-corrupt rev-zcrx-nodev-lo zcrx-idle-timeout
 bidir-devmem bidir-devmem-server bidir-devmem-rx bidir-devmem-tx bidir-devmem-corrupt
 rev-devmem-nic rev-devmem-nic-restored
 journal-sigkill journal-restore

@@ -103,6 +103,19 @@ peers_vm_check() {
 	PAIR_CLIENT=in_srv pair rev-zcrx-nodev-lo 5309 "-l -s 127.0.0.1 -J" "-s 127.0.0.1 -R --zcrx-nodev --buf-size 8M --validate --bytes 4M -J"
 	ok_rcv rev-zcrx-nodev-lo 4194304 cli
 
+	# --idle-timeout bounds a zcrx receive (io_uring ignores SO_RCVTIMEO):
+	# a feeder sends 1 KiB and goes silent for 8 s; the server gives up
+	# after 2 s instead of waiting for the feeder's end of stream
+	st_rx zcrx-idle-timeout 5310 "-l -f eth0 $SRVA -p 5310 --zcrx --no-ctrl -v 7 --idle-timeout 2" \
+		'{ yes "$(printf "\001\002\003\004\005\006")" | head -c 1024; sleep 8; } | socat -u - TCP4:192.0.2.1:$PORT'
+	if [ $SRC -eq 1 ] && grep -q "no data for 2 s after 1024 bytes: the peer went silent" $L/zcrx-idle-timeout.srv.err; then
+		pass zcrx-idle-timeout
+		grep -m1 "went silent" $L/zcrx-idle-timeout.srv.err | cut -c1-150 | sed 's/^/    | /'
+	else
+		fail zcrx-idle-timeout "server rc=$SRC (want 1 and 'no data for 2 s')"
+		dump $L/zcrx-idle-timeout.srv.err 6
+	fi
+
 	# --bidir, devmem on both ends: each receives through devmem RX and
 	# sends through devmem TX at once; --cport: the client's receiving
 	# flow is on --cport + 1, its rule's port
