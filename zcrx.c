@@ -390,21 +390,20 @@ static int zcrx_release(struct ncd_frag_source *s, const struct ncd_frag *frags,
 
 /* One CQE during the cancel: its payload goes straight back (no one
  * reads it), so a --forever server's next run has every buffer. */
-static int drop_cqe(struct ncd_frag_source *s, struct ncd_zcrx *z,
-		    const struct io_uring_cqe *cqe)
+static void drop_cqe(struct ncd_frag_source *s, struct ncd_zcrx *z,
+		     const struct io_uring_cqe *cqe)
 {
 	struct ncd_frag f;
 
 	if (cqe->user_data != ZCRX_USER_DATA)
-		return 0;	/* the cancel's own completion */
+		return;		/* the cancel's own completion */
 	if (cqe->res < 0) {	/* -ECANCELED: what we asked for */
 		if (!(cqe->flags & IORING_CQE_F_MORE))
 			z->armed = 0;
-		return 0;
+		return;
 	}
 	if (one_cqe(s, z, cqe, &f) == 1)
 		zcrx_release(s, &f, 1);
-	return 0;
 }
 
 /*
