@@ -72,6 +72,10 @@ static int read_full(int fd, void *buf, size_t len, double deadline,
 			*why = "the peer closed it";
 			return -1;
 		}
+		if (n < 0 && errno == EFAULT) {	/* an unreadable skb */
+			*why = "its payload landed in device memory: the control port (-p + 1) reaches the bound RX queue; steer it to another (RSS without that queue: drop -n)";
+			return -1;
+		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			*why = strerror(errno);
 			return -1;
@@ -104,7 +108,9 @@ void ncd_ctrl_settings_of(const struct ncd_opts *o, struct ncd_ctrl_settings *s)
 					 .dir = o->dir, .tx_chunk = o->tx_chunk,
 					 .corrupt_at = o->corrupt_at,
 					 .set = o->set & NCD_SET_ALL,
-					 .bitrate = o->bitrate };
+					 .bitrate = o->bitrate,
+					 .cpu = o->affinity,
+					 .peer_cpu = o->affinity_peer };
 }
 
 static const char *pat_arg(const struct ncd_pattern *p, char *buf, size_t n)
@@ -183,6 +189,11 @@ void ncd_ctrl_apply(struct ncd_opts *o, const struct ncd_ctrl_settings *s)
 	o->corrupt_at = s->corrupt_at;
 	o->bitrate = s->bitrate;
 	o->set |= s->set;
+	if (o->listen) {	/* -A N,M: the server pins itself to M */
+		o->affinity_peer = s->cpu;
+		if (s->peer_cpu >= 0)
+			o->affinity = s->peer_cpu;
+	}
 	/* an end that only receives runs until the sender's end of stream
 	 * (bounded by --idle-timeout): --time is the sender's */
 	if (s->dir != NCD_DIR_BIDIR && !o->listen == (s->dir == NCD_DIR_REVERSE))
@@ -374,14 +385,6 @@ static int take_hello(struct ncd_ctrl *c, int fd, const struct sockaddr_in6 *sa,
 	}
 	c->agreed = agreed;
 	ncd_ctrl_apply(o, &agreed);
-	if (o->dir == NCD_DIR_BIDIR && o->mode != NCD_MODE_COPY) {
-		ncd_ctrl_refuse(c, "--bidir runs in --mode copy only, and this server's --mode is another");
-		return 1;
-	}
-	if (o->dir != NCD_DIR_FORWARD && o->mode == NCD_MODE_ZCRX) {
-		ncd_ctrl_refuse(c, "-R and --bidir need a server that can send: its --mode zcrx only receives");
-		return 1;
-	}
 	if (refinish(o, why, sizeof(why))) {
 		ncd_ctrl_refuse(c, why);
 		return 1;

@@ -85,6 +85,10 @@ size_t ncd_ctrl_enc_settings(char *out, const struct ncd_ctrl_settings *s)
 		put(out, &n, "bitrate=%llu\n", (unsigned long long)s->bitrate);
 	if (s->pat.nul_eol)	/* --upstream-pattern=6.12 */
 		put(out, &n, "eol=nul\n");
+	if (s->cpu >= 0)	/* -A N */
+		put(out, &n, "cpu=%d\n", s->cpu);
+	if (s->peer_cpu >= 0)	/* -A N,M */
+		put(out, &n, "peer_cpu=%d\n", s->peer_cpu);
 	return n > NCD_CTRL_MAX ? 0 : n;
 }
 
@@ -245,6 +249,10 @@ static int settings_kv(void *ctx, const char *key, const char *val)
 		s->pat.nul_eol = !strcmp(val, "nul");
 	} else if (!strcmp(key, "bitrate")) {
 		return get_u64(val, 1000000000000000000ULL, &s->bitrate);
+	} else if (!strcmp(key, "cpu") || !strcmp(key, "peer_cpu")) {
+		if (get_u64(val, NCD_CTRL_MAX_CPU, &u))
+			return -1;
+		*(!strcmp(key, "cpu") ? &s->cpu : &s->peer_cpu) = (int)u;
 	} else if (!strcmp(key, "set")) {
 		if (get_u64(val, NCD_SET_ALL, &u))
 			return -1;
@@ -257,6 +265,7 @@ int ncd_ctrl_dec_settings(const char *p, size_t len,
 			  struct ncd_ctrl_settings *s, char *why, size_t wlen)
 {
 	*s = (struct ncd_ctrl_settings){ .flows = 1, .corrupt_at = -1,
+		.cpu = -1, .peer_cpu = -1,
 		.pat = { .seed = NCD_PAT_DEFAULT_SEED,
 			 .period = NCD_PAT_DEFAULT_PERIOD } };
 	if (each_kv(p, len, settings_kv, s, why, wlen))

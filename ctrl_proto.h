@@ -24,6 +24,7 @@
 #define NCD_CTRL_HDR		8
 #define NCD_CTRL_MAX		4096	/* payload bytes */
 #define NCD_CTRL_MAX_FLOWS	128
+#define NCD_CTRL_MAX_CPU	1023	/* -A takes 0..1023 */
 
 enum ncd_ctrl_type {
 	NCD_CTRL_HELLO = 1,
@@ -60,6 +61,8 @@ struct ncd_ctrl_settings {
 	int64_t corrupt_at;	/* -1: none */
 	unsigned int set;	/* NCD_SET_* */
 	uint64_t bitrate;	/* --bitrate of the sending end, 0 = unpaced */
+	int cpu;		/* -A N: the client's CPU, -1 = not pinned */
+	int peer_cpu;		/* -A N,M: M, where the server pins itself */
 };
 
 struct ncd_ctrl_flow {

@@ -60,6 +60,7 @@ struct ncd_rx_cfg {
 	uint32_t rx_page_size;	/* devmem -b, 0 = kernel default */
 	int zcrx_nodev;		/* zcrx without a NIC (ZCRX_REG_NODEV) */
 	int quiet;		/* no progress lines on stderr (-J) */
+	double idle_s;		/* --idle-timeout for waits SO_RCVTIMEO misses */
 };
 
 struct ncd_rx_path;

@@ -5,7 +5,6 @@
  * the payload where it lies, reports throughput; also sends from device
  * memory.  See --help and README.md.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -15,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "affinity.h"
 #include "modes.h"
 #include "nic.h"
 #include "stop.h"
@@ -59,38 +59,6 @@ static int open_logfile(const struct ncd_opts *o)
 	return 0;
 }
 
-/*
- * -A N (iperf3's affinity): every thread on CPU N.  The threads that exist
- * now (the signal waiter) are pinned one by one; the ones started later
- * (flows, acceptor) inherit it from this one.
- */
-static int pin_threads(int cpu)
-{
-	struct dirent *e;
-	cpu_set_t set;
-	DIR *d;
-	int ret = 0;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		fprintf(stderr, "ncdevmem: --affinity %d: %s: this host has CPUs 0-%ld\n",
-			cpu, strerror(errno), sysconf(_SC_NPROCESSORS_ONLN) - 1);
-		return -1;
-	}
-	d = opendir("/proc/self/task");
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' &&
-		    sched_setaffinity(atoi(e->d_name), sizeof(set), &set))
-			ret = -1;
-	if (d)
-		closedir(d);
-	if (!d || ret)
-		fprintf(stderr, "ncdevmem: --affinity %d: cannot pin every thread: %s\n",
-			cpu, strerror(errno));
-	return !d || ret ? -1 : 0;
-}
-
 static int run_mode(const struct ncd_opts *o)
 {
 	if (o->restore)
@@ -123,7 +91,7 @@ int main(int argc, char **argv)
 		return ret < 0 ? NCD_EXIT_OK : ret;
 	if (open_logfile(&o))
 		return NCD_EXIT_FAIL;
-	if (o.affinity >= 0 && pin_threads(o.affinity))
+	if (o.affinity >= 0 && ncd_affinity_pin(o.affinity))
 		return NCD_EXIT_USAGE;
 	if (o.ifname && !if_nametoindex(o.ifname)) {
 		fprintf(stderr, "ncdevmem: no network interface '%s' here: check -f (ip link lists them)\n",

@@ -175,8 +175,8 @@ void ncd_opts_usage(FILE *f)
 "  -C, --congestion ALGO   TCP congestion control (tcp_available_congestion_control)\n"
 "  -O, --omit SEC          leave the first SEC seconds out of the summary;\n"
 "                          their intervals are marked omitted; --time comes after\n"
-"  -A, --affinity N[,M]    pin every thread to CPU N; M is the peer's CPU (not\n"
-"                          sent over the control connection: -A on each end)\n"
+"  -A, --affinity N[,M]    pin every thread to CPU N; M: the ncdevmem server\n"
+"                          pins itself to CPU M for this run (control connection)\n"
 "      --cport PORT        client source port; flow i uses PORT+i-1\n"
 "  -1, --one-off           server: one run, then exit (the default)\n"
 "      --forever           server: serve runs back to back, each reported on its\n"
@@ -521,8 +521,8 @@ static int client_rules(struct ncd_opts *o, FILE *err)
 {
 	if (o->listen || o->check || (!o->server && !o->client))
 		return 0;
-	if (o->mode == NCD_MODE_ZCRX)
-		BAD("zcrx is a receive path: use it with -l");
+	if (o->mode == NCD_MODE_ZCRX && o->dir == NCD_DIR_FORWARD)
+		BAD("zcrx is a receive path: use it with -l, -R or --bidir");
 	if (o->pat.kind == NCD_PAT_NONE && o->flows > 1)
 		BAD("stdin can feed only one flow: add --validate or -v N for -P %u",
 		    o->flows);
@@ -572,8 +572,6 @@ static int dir_rules(const struct ncd_opts *o, FILE *err)
 		BAD("-R and --bidir are for the client: the server takes the direction from it");
 	if (o->no_ctrl)
 		BAD("-R and --bidir need the control connection: drop --no-ctrl");
-	if (o->dir == NCD_DIR_BIDIR && o->mode != NCD_MODE_COPY)
-		BAD("--bidir runs in --mode copy only");
 	if (o->dir == NCD_DIR_BIDIR && 2 * o->flows > NCD_MAX_FLOWS)
 		BAD("--bidir runs 2 x -P flows: -P %u is too many (at most %u)",
 		    o->flows, NCD_MAX_FLOWS / 2);
@@ -612,15 +610,25 @@ int ncd_opts_refinish(struct ncd_opts *o, FILE *err)
 	return buffer_rules(o, err);
 }
 
+/*
+ * A receiving client steers to its own address (-c) and local port.  A
+ * 5-tuple rule matches one port on both ends (the selftest's convention):
+ * it fits when the client binds the server's port (-c, one flow each
+ * way); with --cport the rule is the 3-tuple to the first receiving
+ * flow's port; an unknown (ephemeral) port gets no rule, RSS alone.
+ */
 void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 {
+	unsigned int first = o->dir == NCD_DIR_BIDIR ? o->flows : 0;
+	uint16_t lport = o->cport ? o->cport + first :
+			 o->client && o->flows == 1 && !first ? o->port : 0;
+
 	ncd_opts_nic_req(o, r);
-	r->dst = o->client;
+	r->dst = lport ? o->client : NULL;
 	r->nsrc = 0;
-	if (o->client)
+	if (r->dst && lport == o->port)
 		r->src[r->nsrc++] = o->server;
-	if (o->cport)		/* the local port is --cport's */
-		r->port = o->cport;
+	r->port = lport;
 }
 
 /* Cross-option rules, after everything is parsed. */

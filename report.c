@@ -691,7 +691,11 @@ static void json_start(struct ncd_report *r, FILE *f)
 	ncd_json_escape(f, u.release);
 	fputs(",\"interface\":", f);
 	json_str_or_null(f, o->ifname);
-	fprintf(f, ",\"port\":%u}", o->port);
+	fprintf(f, ",\"port\":%u", o->port);
+	if (o->affinity >= 0 || o->affinity_peer >= 0)	/* -A N[,M] */
+		fprintf(f, ",\"affinity\":{\"cpu\":%d,\"peer_cpu\":%d}",
+			o->affinity, o->affinity_peer);
+	fputc('}', f);
 }
 
 /*

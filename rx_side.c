@@ -121,7 +121,8 @@ int ncd_rx_side_setup(struct ncd_rx_side *s, const struct ncd_opts *o,
 				      .fail_linear = o->fail_linear,
 				      .rx_page_size = o->rx_page_size,
 				      .zcrx_nodev = o->zcrx_nodev,
-				      .quiet = o->json, .nic = *nic };
+				      .quiet = o->json,
+				      .idle_s = o->idle_timeout_s, .nic = *nic };
 	s->write_payload = o->pat.kind == NCD_PAT_NONE && !o->discard;
 	s->path = (struct ncd_rx_path){ .ops = rx_paths[o->mode],
 					.cfg = &s->cfg, .m = &s->mem };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "accept.h"
+#include "affinity.h"
 #include "ctrl.h"
 #include "modes.h"
 #include "nic.h"
@@ -33,6 +34,8 @@ struct server {
 	struct ncd_ctrl ctrl;
 	struct ncd_ctrl_result peer;	/* the client's figures */
 	struct ncd_report_hosts hosts;	/* fan-in (several -c): per-host */
+	cpu_set_t base;		/* the CPUs we started on (after our -A) */
+	int pinned;		/* the CPU every thread is on now, -1 = base */
 };
 
 static void server_flow(struct ncd_flow *f)
@@ -157,6 +160,29 @@ static void hosts_queues(const struct server *s, struct ncd_run *r)
 	}
 }
 
+/* -A N,M from the client pins this run to M; the next run goes back to
+ * our own -A (or the CPUs we started on). */
+static int repin(struct server *s)
+{
+	int ret;
+
+	if (s->o.affinity == s->pinned)
+		return 0;
+	ret = s->o.affinity >= 0 ? ncd_affinity_pin(s->o.affinity) :
+				   ncd_affinity_set(&s->base);
+	if (!ret && s->o.affinity >= 0 && s->o.affinity != s->own->affinity &&
+	    !s->o.json)
+		fprintf(stderr, "ncdevmem: every thread on CPU %d, as the client's -A N,M asked\n",
+			s->o.affinity);
+	if (!ret)
+		s->pinned = s->o.affinity;
+	else if (s->pinned >= 0)
+		ncd_affinity_pin(s->pinned);	/* stay where we were */
+	else
+		ncd_affinity_set(&s->base);
+	return ret;
+}
+
 /* The control connection first: whoever comes decides the options.
  * *@fatal: the server cannot go on (not just this run failed). */
 static int negotiate(struct server *s, int data_fd, int ctrl_fd, int *fatal)
@@ -180,6 +206,10 @@ static int negotiate(struct server *s, int data_fd, int ctrl_fd, int *fatal)
 		if (rc == -EINTR)
 			return rc;
 		return rc == -ENOENT ? NCD_EXIT_SKIP : ncd_nic_exit_code(rc);
+	}
+	if (repin(s)) {
+		ncd_ctrl_refuse(&s->ctrl, "-A N,M: the server cannot pin itself to CPU M (see its messages)");
+		return NCD_EXIT_USAGE;
 	}
 	if (s->ctrl.fd < 0)
 		return 0;
@@ -290,9 +320,12 @@ out:
 
 int ncd_server_main(const struct ncd_opts *o)
 {
-	struct server s = { .own = o, .o = *o, .ctrl = { .fd = -1 } };
+	struct server s = { .own = o, .o = *o, .ctrl = { .fd = -1 },
+			    .pinned = o->affinity };
 	int rc = NCD_EXIT_FAIL, sig = 0, end = 0, ret, data_fd, ctrl_fd = -1;
 	unsigned int runs = 0;
+
+	ncd_affinity_get(&s.base);
 
 	ret = server_setup(&s);
 	if (!ret && ncd_stop_signal())

@@ -175,12 +175,25 @@ int ncd_tx_side_bind_device(const struct ncd_tx_side *c)
 	return c->path.ops && c->path.ops->bind_device;
 }
 
+/* The path an end sends with: its --mode, but a zcrx end (a receive
+ * mode) sends from its dma-buf with devmem TX when it has -f and one,
+ * else by copy. */
+static int tx_mode(const struct ncd_opts *o)
+{
+	if (o->mode != NCD_MODE_ZCRX)
+		return o->mode;
+	return o->ifname && o->mem != NCD_MEM_HOST ? NCD_MODE_DEVMEM :
+						     NCD_MODE_COPY;
+}
+
 int ncd_tx_side_setup(struct ncd_tx_side *c, const struct ncd_opts *o)
 {
-	if (o->mode >= (int)(sizeof(tx_paths) / sizeof(tx_paths[0])) ||
-	    !tx_paths[o->mode]) {
+	int mode = tx_mode(o);
+
+	if (mode >= (int)(sizeof(tx_paths) / sizeof(tx_paths[0])) ||
+	    !tx_paths[mode]) {
 		fprintf(stderr, "ncdevmem: --mode %s has no transmit path: the sending end needs copy or devmem\n",
-			ncd_mode_name(o->mode));
+			ncd_mode_name(mode));
 		return -EOPNOTSUPP;
 	}
 	if (o->pat.kind == NCD_PAT_NONE && !(c->stdin_buf = malloc(NCD_TX_CHUNK)))
@@ -189,7 +202,7 @@ int ncd_tx_side_setup(struct ncd_tx_side *c, const struct ncd_opts *o)
 				      .max_chunk = o->tx_chunk,
 				      .pat = o->pat.kind != NCD_PAT_NONE ? &o->pat : NULL,
 				      .mem = o->mem, .gpu = o->gpu };
-	c->path = (struct ncd_tx_path){ .ops = tx_paths[o->mode], .cfg = &c->cfg };
+	c->path = (struct ncd_tx_path){ .ops = tx_paths[mode], .cfg = &c->cfg };
 	return c->path.ops->setup(&c->path);
 }
 

@@ -259,6 +259,7 @@ void ncd_zcrx_close(struct ncd_zcrx *z)
 struct zcrx_src {
 	struct ncd_zcrx *z;
 	int fd;
+	double idle_s;		/* --idle-timeout, 0 = wait forever */
 };
 
 static int arm(struct ncd_zcrx *z, int fd)
@@ -327,6 +328,18 @@ static int reap(struct ncd_frag_source *s, struct ncd_zcrx *z,
 	return ret < 0 ? ret : (int)n;
 }
 
+/* Submit and wait for one CQE, at most @secs (0: no bound); -ETIME. */
+static int wait_cqe(struct ncd_zcrx *z, double secs)
+{
+	struct __kernel_timespec ts = { .tv_sec = (long long)secs,
+		.tv_nsec = (long long)((secs - (long long)secs) * 1e9) };
+	struct io_uring_cqe *cqe;
+
+	if (secs <= 0)
+		return io_uring_submit_and_wait(&z->ring, 1);
+	return io_uring_submit_and_wait_timeout(&z->ring, &cqe, 1, &ts, NULL);
+}
+
 static int zcrx_next(struct ncd_frag_source *s, struct ncd_frag *frags,
 		     unsigned int max)
 {
@@ -342,7 +355,9 @@ static int zcrx_next(struct ncd_frag_source *s, struct ncd_frag *frags,
 			return 0;
 		if (!z->armed && (ret = arm(z, x->fd)))
 			return ret;
-		ret = io_uring_submit_and_wait(&z->ring, 1);
+		ret = wait_cqe(z, x->idle_s);
+		if (ret == -ETIME)
+			return -EAGAIN;	/* rx_loop says: the peer went silent */
 		if (ret < 0 && ret != -EINTR) {
 			fprintf(stderr, "zcrx: io_uring_submit_and_wait failed: %s\n",
 				strerror(-ret));
@@ -373,13 +388,68 @@ static int zcrx_release(struct ncd_frag_source *s, const struct ncd_frag *frags,
 	return z->nodev ? flush_rq(z) : 0;
 }
 
+/* One CQE during the cancel: its payload goes straight back (no one
+ * reads it), so a --forever server's next run has every buffer. */
+static void drop_cqe(struct ncd_frag_source *s, struct ncd_zcrx *z,
+		     const struct io_uring_cqe *cqe)
+{
+	struct ncd_frag f;
+
+	if (cqe->user_data != ZCRX_USER_DATA)
+		return;		/* the cancel's own completion */
+	if (cqe->res < 0) {	/* -ECANCELED: what we asked for */
+		if (!(cqe->flags & IORING_CQE_F_MORE))
+			z->armed = 0;
+		return;
+	}
+	if (one_cqe(s, z, cqe, &f) == 1)
+		zcrx_release(s, &f, 1);
+}
+
+/*
+ * The flow ended before the stream did (--bytes reached, a stop, a
+ * failure): the multishot RECV_ZC is still armed and holds a reference
+ * to the socket, so closing the fd would not close the connection and the
+ * sender would wait for our end (--idle-timeout).  Cancel it and wait,
+ * bounded, for its last CQE.
+ */
+static void cancel_recv(struct ncd_frag_source *s, struct ncd_zcrx *z)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned int head, seen;
+
+	if (!z->armed || z->disabled || !(sqe = io_uring_get_sqe(&z->ring)))
+		return;
+	io_uring_prep_cancel64(sqe, ZCRX_USER_DATA, 0);
+	sqe->user_data = 0;
+	for (int tries = 0; z->armed && tries < 20; tries++) {
+		if (wait_cqe(z, 0.1) < 0 && io_uring_cq_ready(&z->ring) == 0)
+			continue;
+		seen = 0;
+		io_uring_for_each_cqe(&z->ring, head, cqe) {
+			seen++;
+			drop_cqe(s, z, cqe);
+		}
+		io_uring_cq_advance(&z->ring, seen);
+	}
+	if (z->armed)
+		fprintf(stderr, "zcrx: the receive request did not end within 2 s of its cancel: the connection closes when the ring goes\n");
+	z->armed = 0;
+}
+
 static void zcrx_src_close(struct ncd_frag_source *s)
 {
+	struct zcrx_src *x = s->priv;
+
+	if (x)
+		cancel_recv(s, x->z);
 	free(s->priv);
 	s->priv = NULL;
 }
 
-int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd)
+int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd,
+			 double idle_s)
 {
 	struct zcrx_src *x;
 	int ret;
@@ -399,6 +469,7 @@ int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd)
 		return -ENOMEM;
 	x->z = z;
 	x->fd = fd;
+	x->idle_s = idle_s;
 	z->eof = 0;
 	memset(s, 0, sizeof(*s));
 	s->name = "zcrx";

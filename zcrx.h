@@ -54,8 +54,12 @@ int ncd_zcrx_open_nodev(struct ncd_zcrx *z, struct ncd_mem *m,
 void ncd_zcrx_close(struct ncd_zcrx *z);
 
 /* Fragment source over connected TCP socket @fd (multishot RECV_ZC);
- * release() returns buffers through the refill ring. */
-int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd);
+ * release() returns buffers through the refill ring.  A wait longer than
+ * @idle_s (0: none) ends next() with -EAGAIN, as SO_RCVTIMEO would (which
+ * io_uring ignores).  close() cancels a RECV_ZC still armed: it holds the
+ * socket, whose close() would otherwise not reach the peer. */
+int ncd_zcrx_source_open(struct ncd_frag_source *s, struct ncd_zcrx *z, int fd,
+			 double idle_s);
 
 /* Hint for a registration errno ("" if none). */
 const char *ncd_zcrx_reg_hint(int err);

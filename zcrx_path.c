@@ -58,7 +58,7 @@ static int zp_open(struct ncd_rx_path *p, unsigned int idx, int fd,
 {
 	struct zcrx_path *zp = p->priv;
 
-	return ncd_zcrx_source_open(src, &zp->z, fd);
+	return ncd_zcrx_source_open(src, &zp->z, fd, p->cfg->idle_s);
 }
 
 static int zp_close(struct ncd_rx_path *p, struct ncd_frag_source *src,

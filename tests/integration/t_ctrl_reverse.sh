@@ -2,7 +2,8 @@
 # -R over veth in copy mode: the server (given only -l) sends, the client
 # receives and validates; a flipped byte is caught by the client at exactly
 # its offset, and the server prints the client's verdict.  -R without an
-# ncdevmem server fails with one line (--bidir: t_ctrl_bidir.sh).
+# ncdevmem server fails with one line (--bidir: t_ctrl_bidir.sh).  devmem
+# and zcrx ends of -R / --bidir run in the 7.3 guest (tests/vm/guest/peers73.sh).
 . "$(dirname "$0")/lib.sh"
 need_cmd jq
 netns_pair_up
@@ -39,7 +40,7 @@ jq -e '.start.role == "sender" and .start.flows == 2 and .end.peer.validation.re
 	fail "server JSON of a reverse run"
 ok "reverse: 2 flows validated"
 
-# -R needs an ncdevmem server; --bidir is refused
+# -R needs an ncdevmem server
 in_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5243 --no-ctrl --discard -i 0 2>"$TMP/srv3.err" &
 srv=$!
 wait_listen "$NS_A" 5243
@@ -48,6 +49,11 @@ rc=$?
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 [ $rc -eq 1 ] || fail "-R without an ncdevmem server: exit $rc, expected 1"
 assert_contains "$TMP/cli3.err" "need an ncdevmem server" "-R without a control peer"
-in_b "$NCDEVMEM" -s "$ADDR_A" -p 5243 --bidir --validate --mode devmem 2>"$TMP/cli4.err"
-[ $? -eq 2 ] || fail "--bidir in devmem mode: expected a usage error"
-ok "-R needs an ncdevmem server; --bidir outside copy mode refused"
+# zcrx receives: a client takes it only with -R or --bidir; devmem needs -f
+in_b "$NCDEVMEM" -s "$ADDR_A" -p 5243 --validate --zcrx -f lo 2>"$TMP/cli4.err"
+[ $? -eq 2 ] || fail "a forward zcrx client: expected a usage error"
+assert_contains "$TMP/cli4.err" "zcrx is a receive path: use it with -l, -R or --bidir" "forward zcrx"
+in_b "$NCDEVMEM" -s "$ADDR_A" -p 5243 --bidir --validate --mode devmem 2>"$TMP/cli5.err"
+[ $? -eq 2 ] || fail "--bidir --mode devmem without -f: expected a usage error"
+assert_contains "$TMP/cli5.err" "needs -f IFNAME" "--bidir devmem without -f"
+ok "-R needs an ncdevmem server; zcrx clients receive only"

@@ -208,9 +208,21 @@ static void client_rx_steering(void **state)
 	assert_string_equal(r.src[0], "10.0.0.1");
 	assert_int_equal(r.nsrc, 1);
 	assert_int_equal(r.port, 5000);
+	/* --cport: the 3-tuple to the receiving flow's own port */
 	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 -R --validate --cport 6000"), 0);
 	ncd_opts_nic_req_client_rx(&o, &r);
 	assert_int_equal(r.port, 6000);
+	assert_int_equal(r.nsrc, 0);
+	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 --bidir --validate --cport 6000"), 0);
+	ncd_opts_nic_req_client_rx(&o, &r);
+	assert_int_equal(r.port, 6001);
+	/* an ephemeral port: no rule */
+	assert_int_equal(parse(&o, "-s 10.0.0.1 -c 10.0.0.2 -p 5000 --bidir --validate"), 0);
+	ncd_opts_nic_req_client_rx(&o, &r);
+	assert_null(r.dst);
+	assert_int_equal(parse(&o, "-s 10.0.0.1 -p 5000 -R --validate"), 0);
+	ncd_opts_nic_req_client_rx(&o, &r);
+	assert_null(r.dst);
 }
 
 /* fan-in: -c repeats on a server; each peer is one steering source */

@@ -35,6 +35,10 @@ zcrx-nodev-lo zcrx-nodev-lo-corrupt check-new-attrs
 selftest-probe selftest-rx selftest-rx-c selftest-rx-large-niov selftest-rx-hds
 selftest-tx selftest-tx-chunks upstream-pattern-6.12 upstream-pattern-6.12-mismatch
 capture-devmem capture-zcrx capture-copy
+rev-devmem rev-devmem-client-rx rev-devmem-server-tx rev-devmem-corrupt
+rev-copy-devmem rev-copy-devmem-rx rev-copy-devmem-corrupt rev-zcrx rev-zcrx-rx rev-zcrx-corrupt rev-zcrx-nodev-lo zcrx-idle-timeout
+bidir-devmem bidir-devmem-server bidir-devmem-rx bidir-devmem-tx bidir-devmem-corrupt
+rev-devmem-nic rev-devmem-nic-restored
 journal-sigkill journal-restore
 lease-create check-lease check-lease-netkit refuse-leased lease-gone
 fanin-net devmem-fanin devmem-fanin-restored devmem-fanin-corrupt
@@ -235,6 +239,7 @@ cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
 cp tests/vm/guest/journal.sh "$IR/journal.sh" || die "journal.sh"
 cp tests/vm/guest/lease73.sh "$IR/lease73.sh" || die "lease73.sh"
 cp tests/vm/guest/fanin73.sh "$IR/fanin73.sh" || die "fanin73.sh"
+cp tests/vm/guest/peers73.sh "$IR/peers73.sh" || die "peers73.sh"
 cp "$W/vm_testbed" "$IR/bin/"
 [ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
 [ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
