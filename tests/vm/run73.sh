@@ -48,25 +48,8 @@ die() { echo "check-vm73: FATAL: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 step() { printf 'check-vm73: [%5.1fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
 
 # ------------------------------------------------------------ host tools
-need_pkgs=()
-command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
-dpkg -s busybox-static >/dev/null 2>&1 || need_pkgs+=(busybox-static)
-for t in cpio:cpio xz:xz-utils patch:patch bc:bc gcc:gcc make:make; do
-	command -v "${t%%:*}" >/dev/null || need_pkgs+=("${t#*:}")
-done
-[ -f /usr/include/libelf.h ] || need_pkgs+=(libelf-dev)	# objtool
-for a in libnl-3.a libnl-genl-3.a liburing.a; do
-	[ -f /usr/lib/x86_64-linux-gnu/$a ] || need_pkgs+=(libnl-3-dev libnl-genl-3-dev liburing-dev)
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-	echo "check-vm73: installing ${need_pkgs[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null 2>&1 || {
-		apt-get update >/dev/null && apt-get install -y --no-install-recommends \
-			"${need_pkgs[@]}" >/dev/null; } || die "cannot install ${need_pkgs[*]}"
-fi
-BUSYBOX=$(command -v busybox-static 2>/dev/null || echo /bin/busybox)
-[ -x "$BUSYBOX" ] || die "no static busybox"
+. tests/vm/tier_lib.sh
+vm_host_tools libelf-dev	# libelf-dev: objtool
 
 # ------------------------------------------------------------ private apt
 APT=$CACHE/apt73
@@ -220,11 +203,7 @@ step "building static ncdevmem and guest programs"
 mkdir -p "$W"
 STATUS=$W/build-status
 : >"$STATUS"
-STATIC_LIBS="$(pkg-config --static --libs libnl-3.0 libnl-genl-3.0 liburing) -ldl -lm -pthread"
-if ! CFLAGS='-O2 -g' LDFLAGS=-static make -s -j"$(nproc)" B=$SB LDLIBS="$STATIC_LIBS" \
-	"$SB/ncdevmem" >"$W/static-ncdevmem.log" 2>&1; then
-	echo "ncdevmem static build failed: $(grep -m1 -E 'error|undefined|No rule' "$W/static-ncdevmem.log")" >>"$STATUS"
-fi
+vm_static ncdevmem
 GCC_GUEST="gcc -O2 -g -static -std=gnu11 -Wall -D_GNU_SOURCE -I."
 $GCC_GUEST -o "$W/vm_testbed" tests/vm/guest/vm_testbed.c >"$W/vm_testbed.log" 2>&1 \
 	|| { cat "$W/vm_testbed.log" >&2; die "vm_testbed does not build"; }
@@ -232,17 +211,11 @@ sed 's/^/check-vm73: not built: /' "$STATUS"
 
 # ------------------------------------------------------------ initramfs
 step "building initramfs"
-IR=$W/initramfs
-rm -rf "$IR" && mkdir -p "$IR"/{bin,lib,proc,sys,dev,tmp,run}
-cp "$BUSYBOX" "$IR/bin/busybox"
-cp tests/vm/guest/init73 "$IR/init" && chmod 755 "$IR/init"
-cp tests/vm/guest/journal.sh "$IR/journal.sh" || die "journal.sh"
-cp tests/vm/guest/lease73.sh "$IR/lease73.sh" || die "lease73.sh"
-cp tests/vm/guest/fanin73.sh "$IR/fanin73.sh" || die "fanin73.sh"
-cp tests/vm/guest/peers73.sh "$IR/peers73.sh" || die "peers73.sh"
+vm_initramfs_start tests/vm/guest/init73
+for f in journal.sh lease73.sh fanin73.sh peers73.sh; do
+	cp "tests/vm/guest/$f" "$IR/$f" || die "$f"
+done
 cp "$W/vm_testbed" "$IR/bin/"
-[ -x "$SB/ncdevmem" ] && ! readelf -l "$SB/ncdevmem" | grep -q interpreter && cp "$SB/ncdevmem" "$IR/bin/"
-[ -x "$IR/bin/ncdevmem" ] || grep -q "^ncdevmem " "$STATUS" || echo "ncdevmem static binary missing" >>"$STATUS"
 # socat and tcpdump, the libraries they need (by DT_NEEDED) and the loader
 mkdir -p "$IR/lib/x86_64-linux-gnu" "$IR/lib64" "$IR/etc"
 GL=$GT/root/usr/lib/x86_64-linux-gnu
@@ -271,12 +244,10 @@ cp -L "$GT/root/lib64/ld-linux-x86-64.so.2" "$IR/lib64/" 2>/dev/null ||
 	cp -L "$GL/ld-linux-x86-64.so.2" "$IR/lib64/" || die "guest tools: no ld-linux-x86-64.so.2"
 printf 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:110::/nonexistent:/bin/false\n' >"$IR/etc/passwd"
 printf 'root:x:0:\ntcpdump:x:110:\n' >"$IR/etc/group"
-cp "$STATUS" "$IR/build-status"
 strip --strip-debug -o "$IR/lib/netdevsim.ko" "$MOD" || die "strip netdevsim.ko"
-xz -dc "$(find "$TREE/usr/lib/modules/$KREL" -name 'psample.ko.xz')" >"$IR/lib/psample.ko" || die "psample.ko"
-# veth: the fan-in check's senders reach the router over it
-xz -dc "$(find "$TREE/usr/lib/modules/$KREL" -name 'veth.ko.xz')" >"$IR/lib/veth.ko" || die "veth.ko"
-( cd "$IR" && find . | cpio -o -H newc --quiet ) >"$W/initramfs.cpio" || die "cpio"
+vm_module "$TREE/usr/lib/modules/$KREL" psample
+vm_module "$TREE/usr/lib/modules/$KREL" veth	# the fan-in senders reach the router over it
+vm_initramfs_finish
 
 # ------------------------------------------------------------ boot
 step "booting $KREL under qemu TCG (timeout ${TIMEOUT}s)"
