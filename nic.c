@@ -287,10 +287,10 @@ int ncd_nic_rss_equal(struct ncd_nic *nic, uint32_t nq)
 	return err;
 }
 
-/* One journaled ntuple rule: TCP to @req->dst port from @src (NULL: any)
+/* One journaled ntuple rule: TCP to @req->dst @port from @src (NULL: any)
  * to @queue. */
 static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
-		     const char *src_s, uint32_t queue)
+		     const char *src_s, uint16_t port, uint32_t queue)
 {
 	struct ncd_journal *j = J(nic);
 	struct ncd_flow_addr dst, src;
@@ -307,7 +307,7 @@ static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
 	/* the driver may pick the location: journal what we are about to add */
 	j->rule_pending = 1;
 	j->pending_queue = queue;
-	j->pending_port = req->port;
+	j->pending_port = port;
 	err = ncd_journal_save(nic->ifname, j);
 	if (err) {
 		j->rule_pending = 0;
@@ -315,11 +315,11 @@ static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
 	}
 	if (req->nsrc > 1) {	/* fan-in: by source address, any port */
 		five = 0;
-		err = ncd_steer_add_peer(nic->ifname, &src, &dst, req->port,
+		err = ncd_steer_add_peer(nic->ifname, &src, &dst, port,
 					 queue, &loc);
 	} else {
 		err = ncd_steer_add(nic->ifname, src_s ? &src : NULL, &dst,
-				    req->port, queue, &loc, &five);
+				    port, queue, &loc, &five);
 	}
 	j->rule_pending = 0;
 	if (!err) {
@@ -332,15 +332,15 @@ static int steer_one(struct ncd_nic *nic, const struct ncd_nic_req *req,
 		fprintf(stderr,
 			"ncdevmem: ntuple rule on %s (tcp %s%s to %s port %u -> queue %u): %s -> the driver must support ethtool -N flow rules\n",
 			nic->ifname, src_s ? "from " : "", src_s ? src_s : "",
-			req->dst, req->port, queue, strerror(-err));
+			req->dst, port, queue, strerror(-err));
 		return err;
 	}
 	if (req->nsrc > 1)	/* fan-in: which peer */
 		fprintf(stderr, "flow steering: rule %u (from %s, any port) -> queue %u\n",
 			loc, src_s, queue);
 	else
-		fprintf(stderr, "flow steering: rule %u (%s-tuple) -> queue %u\n",
-			loc, five ? "5" : "3", queue);
+		fprintf(stderr, "flow steering: rule %u (%s-tuple, port %u) -> queue %u\n",
+			loc, five ? "5" : "3", port, queue);
 	return 0;
 }
 
@@ -382,6 +382,7 @@ int ncd_nic_steer(struct ncd_nic *nic, const struct ncd_nic_req *req)
 	}
 	for (int i = 0; !err && i < nic->nrules; i++)
 		err = steer_one(nic, req, req->nsrc > 0 ? req->src[i] : NULL,
+				req->port + (req->nports > 1 ? i : 0),
 				nic->rule_queue[i]);
 	return err;
 }

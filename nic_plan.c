@@ -49,15 +49,18 @@ static void pick(int n, const struct ncd_nic_req *r, int *start, int *num)
 	}
 }
 
-/* Peer i's rule goes to queue start + i; no peer: one rule, any source. */
+/* Peer i's rule goes to queue start + i; no peer: one rule, any source;
+ * several ports: port i's rule to the bound queues in turn. */
 static void plan_rules(const struct ncd_nic_req *r, struct ncd_nic_plan *p)
 {
 	p->steer = r->configure && r->dst;
 	if (!p->steer)
 		return;
 	p->nrules = r->nsrc > 0 ? r->nsrc : 1;
+	if (r->nports > 1)
+		p->nrules = r->nports;
 	for (int i = 0; i < p->nrules; i++)
-		p->rule_queue[i] = p->start + i;
+		p->rule_queue[i] = p->start + i % p->num;
 }
 
 int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
@@ -71,6 +74,9 @@ int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
 	if (r->nsrc < 0 || r->nsrc > NCD_NIC_MAX_PEERS)
 		return refuse(p, -ERANGE, "%d peers (-c): at most %d -> fewer -c addresses",
 			      r->nsrc, NCD_NIC_MAX_PEERS);
+	if (r->nports > NCD_NIC_MAX_PEERS && r->configure && r->dst)
+		return refuse(p, -ERANGE, "%d receiving flows with --cport need a steering rule each: at most %d -> fewer flows (-P)",
+			      r->nports, NCD_NIC_MAX_PEERS);
 	pick(n, r, &p->start, &p->num);
 	if (r->nsrc > 1 && r->start_queue < 0 && r->num_queues < 0 &&
 	    n < r->nsrc + 1)

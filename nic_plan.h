@@ -29,6 +29,9 @@ struct ncd_nic_req {
 	const char *src[NCD_NIC_MAX_PEERS];
 	int nsrc;
 	uint16_t port;
+	/* > 1: a receiving client's --cport flows, one rule each to
+	 * port + i (any source), flow i to queue start + i % num */
+	int nports;
 };
 
 /* What the device is like, read once by the caller. */

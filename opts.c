@@ -193,6 +193,14 @@ const char *ncd_mode_name(int mode)
 	return mode >= 0 && mode <= NCD_MODE_ZCRX ? names[mode] : "?";
 }
 
+int ncd_opts_tx_mode(const struct ncd_opts *o)
+{
+	if (o->mode != NCD_MODE_ZCRX)
+		return o->mode;
+	return o->ifname && o->mem != NCD_MEM_HOST ? NCD_MODE_DEVMEM :
+						     NCD_MODE_COPY;
+}
+
 static int mode_parse(const char *s)
 {
 	for (int m = NCD_MODE_COPY; m <= NCD_MODE_ZCRX; m++)
@@ -614,8 +622,8 @@ int ncd_opts_refinish(struct ncd_opts *o, FILE *err)
  * A receiving client steers to its own address (-c) and local port.  A
  * 5-tuple rule matches one port on both ends (the selftest's convention):
  * it fits when the client binds the server's port (-c, one flow each
- * way); with --cport the rule is the 3-tuple to the first receiving
- * flow's port; an unknown (ephemeral) port gets no rule, RSS alone.
+ * way); with --cport each receiving flow's port gets a 3-tuple rule; an
+ * unknown (ephemeral) port gets no rule, RSS alone.
  */
 void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 {
@@ -629,6 +637,10 @@ void ncd_opts_nic_req_client_rx(const struct ncd_opts *o, struct ncd_nic_req *r)
 	if (r->dst && lport == o->port)
 		r->src[r->nsrc++] = o->server;
 	r->port = lport;
+	/* --cport: every receiving flow's port is known, each gets a rule
+	 * (RSS keeps away from the bound queues) */
+	if (o->cport && o->flows > 1)
+		r->nports = o->flows;
 }
 
 /* Cross-option rules, after everything is parsed. */

@@ -92,6 +92,10 @@ struct ncd_opts {
 int ncd_opts_parse(struct ncd_opts *o, int argc, char **argv, FILE *err);
 void ncd_opts_usage(FILE *f);
 const char *ncd_mode_name(int mode);
+/* The path an end sends with: its --mode, but a zcrx end (a receive
+ * mode) sends from a dma-buf with devmem TX when it has -f and one, else
+ * by copy. */
+int ncd_opts_tx_mode(const struct ncd_opts *o);
 /* What the NIC layer needs to know (-f, -t, -q, -n, -s, -c, -p). */
 void ncd_opts_nic_req(const struct ncd_opts *o, struct ncd_nic_req *r);
 /* The same for a client that receives (-R): the rule matches its own

@@ -156,6 +156,30 @@ static int flow_sends(const struct ncd_report *r, const struct ncd_flow_stats *f
 	return is_bidir(r) ? f->sending : is_sender(r);
 }
 
+/* The path this end receives with and the one it sends with (a zcrx end
+ * sends by devmem TX or copy); NULL for a direction it does not run. */
+static const char *rx_path(const struct ncd_report *r)
+{
+	return is_sender(r) ? NULL : ncd_mode_name(r->o->mode);
+}
+
+static const char *tx_path(const struct ncd_report *r)
+{
+	return is_sender(r) || is_bidir(r) ?
+	       ncd_mode_name(ncd_opts_tx_mode(r->o)) : NULL;
+}
+
+/* "zcrx", or in --bidir with two paths "zcrx RX + copy TX" */
+static void path_label(const struct ncd_report *r, char *buf, size_t len)
+{
+	const char *rx = rx_path(r), *tx = tx_path(r);
+
+	if (rx && tx && strcmp(rx, tx))
+		snprintf(buf, len, "%s RX + %s TX", rx, tx);
+	else
+		snprintf(buf, len, "%s", rx ? rx : tx);
+}
+
 /* A flow's label: its number, and in --bidir its direction (TX, RX). */
 static void flow_id(const struct ncd_report *r, unsigned int i, char *id,
 		    size_t len)
@@ -556,7 +580,7 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 			 int pattern_on)
 {
 	FILE *t = r->text;
-	char id[16];
+	char id[16], path[40];
 
 	fprintf(t, "- - - - - - - - - - - - - - - - - - - - - - - - -\n");
 	for (unsigned int i = 0; i < r->nflows; i++) {
@@ -592,8 +616,9 @@ static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,
 	ncd_report_hosts_text(r, pattern_on);
 	text_conns(t, r->conns);
 	text_peer(t, r->peer, is_bidir(r));
+	path_label(r, path, sizeof(path));
 	fprintf(t, "%s %s/%s: %llu bytes in %.2f s = %.3f Gbits/sec; cpu user %.2f s sys %.2f s (%.2f s per GB); max RSS %.1f MB\n",
-		r->role, ncd_mode_name(r->o->mode),
+		r->role, path,
 		ncd_mem_kind_name(r->o->mem), (unsigned long long)total,
 		secs - r->t_omit, ncd_gbps(total, secs - r->t_omit), cu, cs,
 		total ? (cu + cs) / (total / 1e9) : 0.0,
@@ -689,7 +714,12 @@ static void json_start(struct ncd_report *r, FILE *f)
 		r->nflows, pats[o->pat.kind], (unsigned long long)o->pat.seed,
 		(unsigned long long)o->pat.period, ncd_pattern_isa());
 	ncd_json_escape(f, u.release);
-	fputs(",\"interface\":", f);
+	/* the path each direction ran, null for one this end did not run */
+	fputs(",\"paths\":{\"rx\":", f);
+	json_str_or_null(f, rx_path(r));
+	fputs(",\"tx\":", f);
+	json_str_or_null(f, tx_path(r));
+	fputs("},\"interface\":", f);
 	json_str_or_null(f, o->ifname);
 	fprintf(f, ",\"port\":%u", o->port);
 	if (o->affinity >= 0 || o->affinity_peer >= 0)	/* -A N[,M] */

@@ -175,20 +175,9 @@ int ncd_tx_side_bind_device(const struct ncd_tx_side *c)
 	return c->path.ops && c->path.ops->bind_device;
 }
 
-/* The path an end sends with: its --mode, but a zcrx end (a receive
- * mode) sends from its dma-buf with devmem TX when it has -f and one,
- * else by copy. */
-static int tx_mode(const struct ncd_opts *o)
-{
-	if (o->mode != NCD_MODE_ZCRX)
-		return o->mode;
-	return o->ifname && o->mem != NCD_MEM_HOST ? NCD_MODE_DEVMEM :
-						     NCD_MODE_COPY;
-}
-
 int ncd_tx_side_setup(struct ncd_tx_side *c, const struct ncd_opts *o)
 {
-	int mode = tx_mode(o);
+	int mode = ncd_opts_tx_mode(o);
 
 	if (mode >= (int)(sizeof(tx_paths) / sizeof(tx_paths[0])) ||
 	    !tx_paths[mode]) {

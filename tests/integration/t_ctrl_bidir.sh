@@ -16,7 +16,8 @@ both_ways() {	# FILE WHAT
 		and .end.sum_sent.bytes == .end.sum_received.bytes
 		and .end.sum_sent_bidir_reverse.bytes == .end.sum_received_bidir_reverse.bytes
 		and .end.sum.validation.result == "ok"
-		and .end.peer.validation.result == "ok"' "$1" >/dev/null ||
+		and .end.peer.validation.result == "ok"
+		and .start.paths == {"rx": "copy", "tx": "copy"}' "$1" >/dev/null ||
 		fail "$2: $(jq -c '.end | {sum_sent, sum_received, sum_sent_bidir_reverse, sum_received_bidir_reverse, v: .sum.validation}' "$1")"
 }
 

@@ -18,6 +18,7 @@ rc=$?
 wait $srv || { cat "$TMP/srv.err"; fail "sending server failed"; }
 assert_one_flip "$TMP/cli.json" $off
 jq -e '.start.role == "receiver" and .start.test_start.reverse == 1
+	and .start.paths == {"rx": "copy", "tx": null}
 	and .end.sum.bytes == 33554432 and .end.peer.role == "sender"
 	and .end.sum_sent.bytes == 33554432' "$TMP/cli.json" >/dev/null ||
 	fail "client JSON of a reverse run: $(jq -c '.start.role, .end.peer' "$TMP/cli.json")"
@@ -36,6 +37,7 @@ wait $srv || { cat "$TMP/srv2.err"; fail "reverse -P 2 server"; }
 assert_contains "$TMP/cli2.err" "^\[  SUM\] validation: ok, [0-9]+ bytes checked" "client verdict"
 assert_contains "$TMP/cli2.err" "^receiver copy/host: [0-9]+ bytes" "client receives"
 jq -e '.start.role == "sender" and .start.flows == 2 and .end.peer.validation.result == "ok"
+	and .start.paths == {"rx": null, "tx": "copy"}
 	and .end.sum_received.bytes == .end.peer.bytes' "$TMP/srv2.json" >/dev/null ||
 	fail "server JSON of a reverse run"
 ok "reverse: 2 flows validated"

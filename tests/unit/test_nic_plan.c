@@ -197,6 +197,26 @@ static void peers_without_config(void **state)
 	assert_int_equal(p.nrules, 0);
 }
 
+/* a receiving client's --cport flows: one rule a port, over the bound
+ * queues in turn (-q 2: flows 1, 3 on the first, flow 2 on the second) */
+static void ports_rule_each(void **state)
+{
+	struct ncd_nic_req r = { .ifname = "eth0", .start_queue = -1,
+				 .num_queues = 2, .configure = 1,
+				 .dst = "10.0.0.2", .port = 5400, .nports = 3 };
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), 0);
+	assert_int_equal(p.start, 2);
+	assert_int_equal(p.nrules, 3);
+	assert_int_equal(p.rule_queue[0], 2);
+	assert_int_equal(p.rule_queue[1], 3);
+	assert_int_equal(p.rule_queue[2], 2);
+	r.nports = NCD_NIC_MAX_PEERS + 1;
+	assert_int_equal(ncd_nic_plan(&nic4, &r, &p), -ERANGE);
+	assert_non_null(strstr(p.why, "need a steering rule each"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +234,7 @@ int main(void)
 		cmocka_unit_test(fewer_queues_than_peers),
 		cmocka_unit_test(peers_need_a_spare_queue),
 		cmocka_unit_test(peers_without_config),
+		cmocka_unit_test(ports_rule_each),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,6 +38,8 @@ capture-devmem capture-zcrx capture-copy
 rev-devmem rev-devmem-client-rx rev-devmem-server-tx rev-devmem-corrupt
 rev-copy-devmem rev-copy-devmem-rx rev-copy-devmem-corrupt rev-zcrx rev-zcrx-rx rev-zcrx-corrupt rev-zcrx-nodev-lo zcrx-idle-timeout
 bidir-devmem bidir-devmem-server bidir-devmem-rx bidir-devmem-tx bidir-devmem-corrupt
+bidir-zcrx bidir-zcrx-server bidir-zcrx-rx bidir-zcrx-server-tx bidir-zcrx-paths bidir-zcrx-corrupt
+rev-devmem-2q rev-devmem-2q-rx
 rev-devmem-nic rev-devmem-nic-restored
 journal-sigkill journal-restore
 lease-create check-lease check-lease-netkit refuse-leased lease-gone

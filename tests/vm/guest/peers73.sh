@@ -13,7 +13,8 @@
 # and send through devmem TX.  The netdevsim counters are the proof that
 # device memory moved the payload: devmem_rx_frags counts net_iov frags
 # received, netmem_tx_frags net_iov frags sent.  Each run has a twin with
-# a byte flipped at $BAD that must fail at exactly that offset.
+# a byte flipped at $BAD that must fail at exactly that offset.  The
+# client's netdevsim has 3 queues (two bound for -R -P 2, one for RSS).
 
 # ok_rcv NAME BYTES WHO [detail]: both ends 0, WHO's JSON (cli or srv)
 # received BYTES with no bad byte, and has the peer's results (the control
@@ -128,6 +129,48 @@ peers_vm_check() {
 	moved bidir-devmem-tx "netmem_tx_frags (both ends' devmem TX)" $T0 $T1
 	pair bidir-devmem-corrupt 5307 "-l $SDM" "-s 192.0.2.1 --bidir $CDM --cport 5408 --validate --bytes 8M --corrupt-at $BAD"
 	bad_rcv bidir-devmem-corrupt $BAD cli srv
+
+	# --bidir, zcrx on both ends: each receives through zcrx on its bound
+	# queue; the server (zcrx on a udmabuf, -f) sends with devmem TX, the
+	# client (zcrx on host memory) by copy, and each report says so
+	R0=$(rxfrags); T0=$(txfrags)
+	pair bidir-zcrx 5311 "-l -f eth0 $SRVA --zcrx --mem udmabuf --buf-size 8M -J" \
+		"-s 192.0.2.1 --bidir -f eth0 -c 192.0.2.2 --zcrx --buf-size 8M --cport 5410 --validate --bytes 8M -J"
+	R1=$(rxfrags); T1=$(txfrags)
+	ok_rcv bidir-zcrx 8388608 cli
+	LOGN=bidir-zcrx ok_rcv bidir-zcrx-server 8388608 srv
+	moved bidir-zcrx-rx "devmem_rx_frags (both ends' zcrx areas)" $R0 $R1
+	moved bidir-zcrx-server-tx "netmem_tx_frags (the server's devmem TX)" $T0 $T1
+	if grep -q '"paths":{"rx":"zcrx","tx":"devmem"}' $L/bidir-zcrx.srv.out &&
+	   grep -q '"paths":{"rx":"zcrx","tx":"copy"}' $L/bidir-zcrx.cli.out; then
+		pass bidir-zcrx-paths
+		echo "    | server $(grep -oE '"paths":[^}]*}' $L/bidir-zcrx.srv.out), client $(grep -oE '"paths":[^}]*}' $L/bidir-zcrx.cli.out)"
+	else
+		fail bidir-zcrx-paths "the reports do not name each direction's path"
+		grep -oE '"paths":[^}]*}' $L/bidir-zcrx.srv.out $L/bidir-zcrx.cli.out
+	fi
+	pair bidir-zcrx-corrupt 5312 "-l -f eth0 $SRVA --zcrx --mem udmabuf --buf-size 8M" \
+		"-s 192.0.2.1 --bidir -f eth0 -c 192.0.2.2 --zcrx --buf-size 8M --cport 5412 --validate --bytes 8M --corrupt-at $BAD"
+	bad_rcv bidir-zcrx-corrupt $BAD cli srv
+
+	# -R, devmem, 2 flows on 2 bound queues of the client (its netdevsim
+	# has 3): -q 2 binds queues 1 and 2, --cport gives each flow's port a
+	# rule to its own queue; RSS keeps the control connection on queue 0
+	R0=$(rxfrags)
+	pair rev-devmem-2q 5313 "-l $SDM -J" "-s 192.0.2.1 -R $CDM -q 2 -P 2 --cport 5420 --validate --bytes 4M -J"
+	R1=$(rxfrags)
+	o=$L/rev-devmem-2q.cli.out e=$L/rev-devmem-2q.cli.err
+	NOK=$(grep -oE '"checked_bytes":4194304,"bad_bytes":0' $o | wc -l)
+	if [ $SRC -eq 0 ] && [ $CRC -eq 0 ] && [ "$NOK" -ge 2 ] &&
+	   grep -q '"checked_bytes":8388608,"bad_bytes":0' $o &&
+	   grep -q "rule .*port 5420) -> queue 1" $e && grep -q "rule .*port 5421) -> queue 2" $e; then
+		pass rev-devmem-2q
+		grep "flow steering" $e | cut -c1-80 | sed 's/^/    | /'
+	else
+		fail rev-devmem-2q "rc=$SRC/$CRC, flows validated $NOK (want 2 of 4 MiB each, rules to queues 1 and 2)"
+		dump $L/rev-devmem-2q.srv.err 6; dump $e 10
+	fi
+	moved rev-devmem-2q-rx "devmem_rx_frags (client devmem RX, 2 queues)" $R0 $R1
 
 	# the client configured its NIC itself in every run above (RSS, an
 	# ntuple rule to its own address and port); it restores it on exit
