@@ -56,6 +56,8 @@ static void assign(struct ncd_acceptor *a, int fd, int host)
 	pthread_mutex_lock(&a->lock);
 	if (!a->assigned)
 		a->t_first = ncd_now();
+	if (host >= 0)
+		a->per_peer[host]++;
 	a->host[a->assigned] = host;
 	a->slot[a->assigned++] = fd;
 	a->counts.flows++;
@@ -68,6 +70,22 @@ static void assign(struct ncd_acceptor *a, int fd, int host)
 static int is_full(struct ncd_acceptor *a)
 {
 	return a->closed || a->assigned == a->cfg.flows;
+}
+
+/* No flow for @host (a -c peer's index, -1 = any): all taken, or its
+ * share is; a peer over its share never takes another's slot. */
+static int is_full_for(struct ncd_acceptor *a, int host)
+{
+	return is_full(a) || (host >= 0 && a->cfg.share &&
+			      a->per_peer[host] >= a->cfg.share);
+}
+
+static void refuse(struct ncd_acceptor *a, int fd, int host)
+{
+	a->counts.refused++;
+	if (host >= 0)
+		a->counts.peer_refused[host]++;
+	drop(fd);
 }
 
 /* Index of the -c peer @sa is, -1 when filtering is off, -2: a stranger. */
@@ -98,16 +116,18 @@ static void accept_one(struct ncd_acceptor *a)
 	socklen_t len = sizeof(sa);
 	int fd = accept4(a->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
 
+	int host;
+
 	if (fd < 0)
 		return;	/* gone before we got it, or stopped: the loop sees */
-	if (len < sizeof(sa) || peer_of(a, &sa) == -2) {
+	host = len < sizeof(sa) ? -2 : peer_of(a, &sa);
+	if (host == -2) {
 		a->counts.rejected++;
 		drop(fd);
-	} else if (is_full(a)) {
-		a->counts.refused++;
-		drop(fd);
+	} else if (is_full_for(a, host)) {
+		refuse(a, fd, host);
 	} else if (!a->cfg.need_data) {
-		assign(a, fd, peer_of(a, &sa));
+		assign(a, fd, host);
 	} else {
 		if (a->npend == NCD_ACCEPT_PENDING) {	/* the oldest goes */
 			drop(a->pend[0].fd);
@@ -121,19 +141,20 @@ static void accept_one(struct ncd_acceptor *a)
 /* A waiting connection became readable: data (a flow) or an end (empty). */
 static void classify(struct ncd_acceptor *a, unsigned int i)
 {
-	int fd = a->pend[i].fd, queued = 0;
+	int fd = a->pend[i].fd, queued = 0, host = peer_of_fd(a, fd);
 
 	pending_remove(a, i);
 	/* SIOCINQ, not a peek: devmem payload cannot be read without
 	 * MSG_SOCK_DEVMEM, but it is counted */
-	if (!ioctl(fd, SIOCINQ, &queued) && queued > 0 && !is_full(a)) {
-		assign(a, fd, peer_of_fd(a, fd));
+	if (!ioctl(fd, SIOCINQ, &queued) && queued > 0 && !is_full_for(a, host)) {
+		assign(a, fd, host);
 		return;
 	}
-	if (queued > 0)
-		a->counts.refused++;
-	else
-		a->counts.empty++;
+	if (queued > 0) {
+		refuse(a, fd, host);
+		return;
+	}
+	a->counts.empty++;
 	drop(fd);
 }
 

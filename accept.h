@@ -2,7 +2,7 @@
 /*
  * The server's door: one thread accepts every connection and decides what
  * it is.  A peer other than the -c addresses is closed at once; so is a connection
- * beyond -P.  With a pattern a connection becomes a flow only once it has
+ * beyond -P, or beyond its peer's share of -P (fan-in: -P / peers each).  With a pattern a connection becomes a flow only once it has
  * sent a byte: one that closes first is "empty", one that stays quiet too
  * long (or is pushed out by newer ones) is "silent"; all are counted.  The
  * flows left without a connection when the connect window closes learn why.
@@ -26,6 +26,7 @@ struct ncd_accept_cfg {
 	double idle_s;		/* a waiting connection quiet this long goes, 0 = never */
 	unsigned int npeers;	/* accept only these, 0 = anyone */
 	struct in6_addr peer[NCD_NIC_MAX_PEERS];
+	unsigned int share;	/* flows a peer may have, 0 = no limit */
 };
 
 struct ncd_accept_pending {
@@ -45,6 +46,7 @@ struct ncd_acceptor {
 	int *slot;		/* flow i's connection, -1 = none (yet) */
 	int *host;		/* flow i's peer: index into cfg.peer, -1 = any */
 	unsigned int assigned;
+	unsigned int per_peer[NCD_NIC_MAX_PEERS];	/* flows each peer got */
 	int closed;		/* no more flows will come */
 	char why[160];		/* why, for the flows left without one */
 	double t_start, t_first;

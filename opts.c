@@ -563,9 +563,10 @@ static int peer_rules(struct ncd_opts *o, FILE *err)
 		for (unsigned int j = 0; j < i; j++)
 			if (!strcmp(o->clients[i], o->clients[j]))
 				BAD("-c %s given twice", o->clients[i]);
-	if (o->nclients > o->flows)
-		BAD("%u -c peers but -P %u: each peer needs a flow at least -> -P %u",
-		    o->nclients, o->flows, o->nclients);
+	if (o->flows % o->nclients)
+		BAD("-P %u for %u -c peers: each peer gets -P / peers flows, so -P must be a multiple of %u -> -P %u",
+		    o->flows, o->nclients, o->nclients,
+		    (o->flows / o->nclients + 1) * o->nclients);
 	/* each sender runs on its own options: no one control peer decides */
 	o->no_ctrl = 1;
 	return 0;

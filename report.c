@@ -537,7 +537,7 @@ static void text_conns(FILE *t, const struct ncd_conn_counts *c)
 {
 	if (!c || !(c->empty || c->silent || c->refused || c->rejected))
 		return;	/* nothing but flows: nothing to say */
-	fprintf(t, "connections: %llu flow%s, %llu empty (closed without data), %llu silent, %llu refused (beyond -P), %llu rejected (not the -c address)\n",
+	fprintf(t, "connections: %llu flow%s, %llu empty (closed without data), %llu silent, %llu refused (beyond -P or a peer's share of it), %llu rejected (not the -c address)\n",
 		c->flows, c->flows == 1 ? "" : "s", c->empty, c->silent,
 		c->refused, c->rejected);
 }

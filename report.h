@@ -51,8 +51,11 @@ struct ncd_conn_counts {
 	unsigned long long flows;	/* became a flow */
 	unsigned long long empty;	/* closed before sending a byte */
 	unsigned long long silent;	/* sent nothing for too long, or pushed out */
-	unsigned long long refused;	/* beyond -P, or after the connect window */
+	unsigned long long refused;	/* beyond -P or a peer's share of it,
+					 * or after the connect window */
 	unsigned long long rejected;	/* not from the -c address */
+	/* fan-in: the refused ones by -c peer (their share or -P was full) */
+	unsigned long long peer_refused[NCD_NIC_MAX_PEERS];
 };
 
 /* A server's -c peers (fan-in): each gets its figures in the summary. */

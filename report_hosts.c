@@ -39,6 +39,13 @@ static void sum_host(const struct ncd_report *r, unsigned int h,
 	}
 }
 
+/* Connections of peer @h the server refused (its share was full). */
+static unsigned long long host_refused(const struct ncd_report *r,
+				       unsigned int h)
+{
+	return r->conns ? r->conns->peer_refused[h] : 0;
+}
+
 /* "1,2" or "?" */
 static void queues_text(char *buf, size_t len, uint64_t seen)
 {
@@ -65,7 +72,7 @@ static void text_verdict(FILE *t, const struct ncd_verdict *v)
 			(unsigned long long)v->first_off, v->expected, v->actual);
 }
 
-/* "host 10.0.1.2 (rule -> queue 1, seen on 1): 1 flow, N bytes in S s = G Gbits/sec; validation: ok, ..." */
+/* "host 10.0.1.2 (rule -> queue 1, seen on 1): 1 flow, [N refused (...), ]N bytes in S s = G Gbits/sec; validation: ok, ..." */
 void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on)
 {
 	const struct ncd_report_hosts *hs = r->hosts;
@@ -80,8 +87,12 @@ void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on)
 			snprintf(rule, sizeof(rule), "rule -> queue %d", hs->queue[h]);
 		else
 			snprintf(rule, sizeof(rule), "no rule");
-		fprintf(t, "host %s (%s, seen on %s): %u flow%s, %llu bytes in %.2f s = %.3f Gbits/sec",
-			hs->addr[h], rule, seen, s.flows, s.flows == 1 ? "" : "s",
+		fprintf(t, "host %s (%s, seen on %s): %u flow%s, ",
+			hs->addr[h], rule, seen, s.flows, s.flows == 1 ? "" : "s");
+		if (host_refused(r, h))
+			fprintf(t, "%llu refused (beyond its share of -P), ",
+				host_refused(r, h));
+		fprintf(t, "%llu bytes in %.2f s = %.3f Gbits/sec",
 			(unsigned long long)s.bytes, s.to - s.from,
 			ncd_gbps(s.bytes, s.to - s.from));
 		if (pattern_on)
@@ -114,8 +125,9 @@ void ncd_report_hosts_json(const struct ncd_report *r, FILE *f, int pattern_on)
 		for (int q = 0; q < 64; q++)
 			if (s.seen & (1ULL << q))
 				fprintf(f, "%s%d", n++ ? "," : "", q);
-		fprintf(f, "],\"flows\":%u,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f",
-			s.flows, s.to - s.from, (unsigned long long)s.bytes,
+		fprintf(f, "],\"flows\":%u,\"refused\":%llu,\"seconds\":%.6f,\"bytes\":%llu,\"bits_per_second\":%.1f",
+			s.flows, host_refused(r, h), s.to - s.from,
+			(unsigned long long)s.bytes,
 			ncd_gbps(s.bytes, s.to - s.from) * 1e9);
 		fputc(',', f);
 		ncd_report_json_verdict(f, &s.v, pattern_on);

@@ -126,6 +126,9 @@ static int accept_cfg(struct ncd_accept_cfg *c, const struct server *s)
 			return -1;
 		c->peer[c->npeers++] = sa.sin6_addr;
 	}
+	/* fan-in: each peer its equal share (opts.c: -P a multiple of it) */
+	if (c->npeers > 1)
+		c->share = o->flows / c->npeers;
 	return 0;
 }
 

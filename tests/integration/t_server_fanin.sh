@@ -65,4 +65,47 @@ wait $srv; rc=$?
 assert_contains "$TMP/s2.err" "^host $B2 \(no rule, seen on .*\): 1 flow, 1048576 bytes .*validation: FAILED, 1 of 1048576 bytes wrong; first at stream offset $BAD:" "the corrupting host named at its offset"
 assert_contains "$TMP/s2.err" "^host $ADDR_B .*validation: ok, 524288 bytes checked" "the first host ok"
 assert_contains "$TMP/s2.err" "^host $B3 .*validation: ok, 1572864 bytes checked" "the third host ok"
-ok "fan-in: 3 peers, per-host figures, a stranger rejected, corruption named by host"
+
+# each peer its share (-P / peers): the first sender opens one connection
+# too many, which is refused (counted, on its host's line) and takes no
+# other sender's slot: the two late ones still get theirs
+# shellcheck disable=SC2086
+bg_a "$NCDEVMEM" -l -s "$ADDR_A" $PEERS -P 3 -p 5313 --validate -J -i 0 \
+	>"$TMP/s3.json" 2>"$TMP/s3.err"
+srv=$BG_PID
+wait_listen "$NS_A" 5313
+in_b timeout 60 "$NCDEVMEM" -s "$ADDR_A" -c "$ADDR_B" -p 5313 -P 2 --validate \
+	--bytes 256K -i 0 >/dev/null 2>"$TMP/c3.greedy.err"
+# (its own exit depends on whether its refused flow's bytes were buffered
+# before the reset came: the server's count is the evidence)
+k=0 pids=()
+for a in "$B2" "$B3"; do
+	k=$((k + 1))
+	in_b timeout 60 "$NCDEVMEM" -s "$ADDR_A" -c "$a" -p 5313 --validate \
+		--bytes 512K -i 0 >/dev/null 2>"$TMP/c3.$k.err" &
+	pids+=($!)
+done
+late=0
+for p in "${pids[@]}"; do wait "$p" || late=1; done
+wait_gone $srv 30 || { kill -9 $srv; fail "fan-in server (share) did not end"; }
+wait $srv; rc=$?
+[ $late -eq 0 ] || { cat "$TMP"/c3.*.err "$TMP/s3.err"; fail "a late sender did not get its flow"; }
+[ $rc -eq 0 ] || { cat "$TMP/s3.err" "$TMP"/c3.*.err; fail "fan-in server (share): exit $rc"; }
+python3 - "$TMP/s3.json" "$ADDR_B" "$B2" "$B3" <<'PY' || fail "per-host shares in JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))["end"]
+hosts = d["hosts"]
+assert [h["host"] for h in hosts] == sys.argv[2:5], hosts
+assert [h["flows"] for h in hosts] == [1, 1, 1], hosts
+assert [h["refused"] for h in hosts] == [1, 0, 0], hosts
+assert [h["bytes"] for h in hosts] == [262144, 524288, 524288], hosts
+assert all(h["validation"]["result"] == "ok" for h in hosts), hosts
+assert d["connections"]["refused"] == 1 and d["connections"]["flows"] == 3, d["connections"]
+PY
+# -P not a multiple of the peers: one line, exit 2
+# shellcheck disable=SC2086
+in_a "$NCDEVMEM" -l -s "$ADDR_A" $PEERS -P 4 -p 5314 --validate 2>"$TMP/s4.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMP/s4.err")" -eq 1 ] || { cat "$TMP/s4.err"; fail "-P 4 for 3 peers: exit $rc, want 2 and one line"; }
+assert_contains "$TMP/s4.err" "-P 4 for 3 -c peers: .* a multiple of 3 -> -P 6" "the usage line"
+ok "fan-in: 3 peers, per-host figures, a stranger rejected, corruption named by host, one peer over its share refused without taking another's slot"

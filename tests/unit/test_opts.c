@@ -247,6 +247,9 @@ static void several_peers(void **state)
 	assert_int_equal(parse(&o, "-l -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 --validate"), NCD_EXIT_USAGE);
 	assert_int_equal(parse(&o, "-l -f eth1 --zcrx -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 -P 2 --validate"), NCD_EXIT_USAGE);
 	assert_int_equal(parse(&o, "-l -c 1 -c 2 -c 3 -c 4 -c 5 -c 6 -c 7 -c 8 -c 9 -P 9 --validate"), NCD_EXIT_USAGE);
+	/* each peer gets -P / peers flows: -P a multiple of the peers */
+	assert_int_equal(parse(&o, "-l -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 -P 4 --validate"), 0);
+	assert_int_equal(parse(&o, "-l -s 10.0.0.1 -c 10.0.1.2 -c 10.0.2.2 -P 3 --validate"), NCD_EXIT_USAGE);
 }
 
 /* iperf3-style options: their letters, values and conflicts; the

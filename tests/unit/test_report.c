@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "mem.h"
 #include "opts.h"
 #include "report.h"
 
@@ -124,8 +125,12 @@ static void hosts_named_with_their_figures(void **state)
 	struct fixture *f = *state;
 	struct ncd_report_hosts h = { .n = 2, .addr = { "10.0.1.2", "10.0.2.2" },
 				      .queue = { 1, 2 } };
+	/* the first peer opened one connection beyond its share */
+	struct ncd_conn_counts c = { .flows = 2, .refused = 1,
+				     .peer_refused = { 1, 0 } };
 
 	f->r.hosts = &h;
+	f->r.conns = &c;
 	f->flows[0].host = 2;		/* the second peer's flow */
 	f->flows[0].rx_queue = 2;
 	f->flows[1].host = 1;
@@ -134,13 +139,45 @@ static void hosts_named_with_their_figures(void **state)
 		.have_first = 1, .first_off = 4242, .expected = 1, .actual = 2 };
 	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), NCD_EXIT_FAIL);
 	fflush(f->jf);
-	assert_non_null(strstr(f->json, "\"hosts\":[{\"host\":\"10.0.1.2\",\"queue\":1,\"rx_queues\":[1],\"flows\":1,\"seconds\":1.000000,\"bytes\":500000000,"));
-	assert_non_null(strstr(f->json, "{\"host\":\"10.0.2.2\",\"queue\":2,\"rx_queues\":[2],\"flows\":1,\"seconds\":2.000000,\"bytes\":1000000000,\"bits_per_second\":4000000000.0,\"validation\":{\"result\":\"failed\",\"checked_bytes\":1000000000,\"bad_bytes\":1,\"first_bad_offset\":4242,"));
+	assert_non_null(strstr(f->json, "\"hosts\":[{\"host\":\"10.0.1.2\",\"queue\":1,\"rx_queues\":[1],\"flows\":1,\"refused\":1,\"seconds\":1.000000,\"bytes\":500000000,"));
+	assert_non_null(strstr(f->json, "{\"host\":\"10.0.2.2\",\"queue\":2,\"rx_queues\":[2],\"flows\":1,\"refused\":0,\"seconds\":2.000000,\"bytes\":1000000000,\"bits_per_second\":4000000000.0,\"validation\":{\"result\":\"failed\",\"checked_bytes\":1000000000,\"bad_bytes\":1,\"first_bad_offset\":4242,"));
 	assert_non_null(strstr(f->json, "\"host\":\"10.0.2.2\",\"rx_queue\":2,\"error\""));
 	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), NCD_EXIT_FAIL);
 	fflush(f->tf);
-	assert_non_null(strstr(f->text, "host 10.0.1.2 (rule -> queue 1, seen on 1): 1 flow, 500000000 bytes in 1.00 s = 4.000 Gbits/sec; validation: ok, 500000000 bytes checked\n"));
+	assert_non_null(strstr(f->text, "host 10.0.1.2 (rule -> queue 1, seen on 1): 1 flow, 1 refused (beyond its share of -P), 500000000 bytes in 1.00 s = 4.000 Gbits/sec; validation: ok, 500000000 bytes checked\n"));
 	assert_non_null(strstr(f->text, "host 10.0.2.2 (rule -> queue 2, seen on 2): 1 flow, 1000000000 bytes in 2.00 s = 4.000 Gbits/sec; validation: FAILED, 1 of 1000000000 bytes wrong; first at stream offset 4242"));
+}
+
+/* Each direction named by the path it ran: a zcrx end sends by devmem TX
+ * (-f and a dma-buf) or copy, and says so rather than "zcrx" */
+static void paths_per_direction(void **state)
+{
+	struct fixture *f = *state;
+
+	f->o.mode = NCD_MODE_ZCRX;
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"mode\":\"zcrx\""));
+	assert_non_null(strstr(f->json, "\"paths\":{\"rx\":\"zcrx\",\"tx\":null}"));
+	f->r.role = "sender";
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"paths\":{\"rx\":null,\"tx\":\"copy\"}"));
+	f->r.role = "bidir";
+	f->o.ifname = "eth0";
+	f->o.mem = NCD_MEM_UDMABUF;
+	assert_int_equal(ncd_report_finish(&f->r, f->jf, 0), 0);
+	fflush(f->jf);
+	assert_non_null(strstr(f->json, "\"paths\":{\"rx\":\"zcrx\",\"tx\":\"devmem\"}"));
+	f->o.json = 0;
+	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), 0);
+	fflush(f->tf);
+	assert_non_null(strstr(f->text, "\nbidir zcrx RX + devmem TX/udmabuf: "));
+	f->r.role = "sender";
+	f->o.mem = NCD_MEM_HOST;
+	assert_int_equal(ncd_report_finish(&f->r, NULL, 0), 0);
+	fflush(f->tf);
+	assert_non_null(strstr(f->text, "\nsender copy/host: "));
 }
 
 static void text_names_first_mismatch(void **state)
@@ -242,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mismatch_fails_with_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_names_first_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(hosts_named_with_their_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(paths_per_direction, setup, teardown),
 		cmocka_unit_test_setup_teardown(flow_error_and_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(intervals_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(tcp_info_folded, setup, teardown),
