@@ -106,6 +106,8 @@ PY
 # shellcheck disable=SC2086
 in_a "$NCDEVMEM" -l -s "$ADDR_A" $PEERS -P 4 -p 5314 --validate 2>"$TMP/s4.err"
 rc=$?
-[ $rc -eq 2 ] && [ "$(wc -l <"$TMP/s4.err")" -eq 1 ] || { cat "$TMP/s4.err"; fail "-P 4 for 3 peers: exit $rc, want 2 and one line"; }
+if [ $rc -ne 2 ] || [ "$(wc -l <"$TMP/s4.err")" -ne 1 ]; then
+	cat "$TMP/s4.err"; fail "-P 4 for 3 peers: exit $rc, want 2 and one line"
+fi
 assert_contains "$TMP/s4.err" "-P 4 for 3 -c peers: .* a multiple of 3 -> -P 6" "the usage line"
 ok "fan-in: 3 peers, per-host figures, a stranger rejected, corruption named by host, one peer over its share refused without taking another's slot"
