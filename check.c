@@ -114,6 +114,16 @@ static int check_device(struct chk *c)
 		     c->ifn);
 		return -ENODEV;
 	}
+	if (!c->facts.has_parent && c->facts.nleased) {
+		line(c, OK, "device %s: virtual, with %d RX queue(s) leased from a NIC (first: %u): devmem goes through the lease",
+		     c->ifn, c->facts.nleased, c->facts.leased[0]);
+		return 0;
+	}
+	if (!c->facts.has_parent && c->facts.can_lease) {
+		line(c, WARN, "device %s: virtual; devmem only through an RX queue leased from a NIC (netkit), and no lease to it is seen in this netns -> bind-rx will tell (-t the leased queue -q 1 -n)",
+		     c->ifn);
+		return 0;
+	}
 	if (!c->facts.has_parent) {
 		line(c, FAIL, "device %s: virtual (no /sys/class/net/%s/device) -> devmem needs a physical NIC (gve, bnxt, mlx5, fbnic)",
 		     c->ifn, c->ifn);

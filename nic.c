@@ -106,12 +106,46 @@ const char *ncd_nic_ctl_err(struct ncd_nic *nic)
 	return nic->journal ? nic->journal->ctl.err : "";
 }
 
-static int refuse_virtual(const char *ifname)
+/*
+ * A virtual device can do devmem only through RX queues leased from a NIC
+ * (7.1+ netkit).  The kernel names a lease on the NIC's queue (same netns);
+ * take the lessee's own queue too, should it be named there.
+ */
+static void read_leases(struct ncd_nl *nl, int ifindex,
+			struct ncd_nic_facts *f)
 {
-	struct ncd_nic_facts f = { .has_parent = has_parent(ifname) };
-	char why[320];
-	int err = ncd_nic_plan_device(&f, ifname, why, sizeof(why));
+	static struct ncd_queue_info q[512];
+	uint64_t ops = 0;
+	int n;
 
+	if (!ncd_nl_family_ops(nl, "netdev", &ops))
+		f->can_lease = !!(ops & (1ULL << NCD_NETDEV_CMD_QUEUE_CREATE));
+	n = ncd_nl_queues(nl, 0, q, 512);
+
+	for (int i = 0; i < n && f->nleased < NCD_NIC_MAX_QUEUES; i++) {
+		if (!q[i].lease || q[i].type != NCD_NETDEV_QUEUE_TYPE_RX)
+			continue;
+		if (q[i].lease_netns < 0 && (int)q[i].lease_ifindex == ifindex)
+			f->leased[f->nleased++] = q[i].lease_queue;
+		else if ((int)q[i].ifindex == ifindex)
+			f->leased[f->nleased++] = q[i].id;
+	}
+}
+
+/* Before bind-rx: a virtual device only with the queues leased to it
+ * (6.12 WARNs and taints when lo is bound). */
+static int refuse_virtual(struct ncd_nic *nic)
+{
+	struct ncd_nic_facts f = { .has_parent = has_parent(nic->ifname) };
+	char why[320];
+	int err;
+
+	if (!f.has_parent)
+		read_leases(&J(nic)->ctl, nic->ifindex, &f);
+	err = ncd_nic_plan_device(&f, nic->ifname, why, sizeof(why));
+	if (!err && nic->nqueues > 0)
+		err = ncd_nic_plan_lessee(&f, nic->ifname, nic->queues[0],
+					  nic->nqueues, why, sizeof(why));
 	if (err)
 		fprintf(stderr, "ncdevmem: %s\n", why);
 	return err;
@@ -146,8 +180,11 @@ void ncd_nic_read_facts(struct ncd_nl *nl, const char *ifname,
 {
 	struct ncd_channels c;
 
+	memset(f, 0, sizeof(*f));
 	f->has_parent = has_parent(ifname);
 	f->rx_queues = count_sysfs_rx(ifname);
+	if (!f->has_parent)
+		read_leases(nl, if_nametoindex(ifname), f);
 	if (!ncd_eth_channels_get(nl, if_nametoindex(ifname), &c) &&
 	    ncd_channels_rx(&c) > 0)
 		f->rx_queues = ncd_channels_rx(&c);
@@ -394,7 +431,7 @@ int ncd_nic_prepare_rx(struct ncd_nic *nic, const struct ncd_nic_req *req)
 
 	if (!err)
 		err = ncd_nic_take_queues(nic, req, &plan);
-	if (!err)
+	if (!err && has_parent(nic->ifname))
 		err = refuse_leased(nic);
 	if (err || !plan.split)
 		return err;
@@ -421,7 +458,7 @@ int ncd_nic_bind_rx(struct ncd_nic *nic, int dmabuf_fd, uint32_t rx_page_size)
 
 	if (!nic->journal)
 		return -EINVAL;
-	err = refuse_virtual(nic->ifname);
+	err = refuse_virtual(nic);
 	if (err)
 		return err;
 	nic->journal->bound = 1;

@@ -22,12 +22,36 @@ static int refuse(struct ncd_nic_plan *p, int err, const char *fmt, ...)
 int ncd_nic_plan_device(const struct ncd_nic_facts *f, const char *ifname,
 			char *why, size_t len)
 {
-	if (f->has_parent)
+	if (f->has_parent || f->nleased > 0 || f->can_lease)
 		return 0;
 	snprintf(why, len,
-		 "%s is a virtual device (no /sys/class/net/%s/device): it cannot do devmem, and binding one can trigger kernel warnings -> use a NIC with devmem support (gve, bnxt, mlx5, fbnic)",
+		 "%s is a virtual device (no /sys/class/net/%s/device): it cannot do devmem, and binding one can trigger kernel warnings -> use a NIC with devmem support (gve, bnxt, mlx5, fbnic), or on Linux 7.1+ a netkit device with a queue leased from one",
 		 ifname, ifname);
 	return -EOPNOTSUPP;
+}
+
+static int leased(const struct ncd_nic_facts *f, int q)
+{
+	for (int i = 0; i < f->nleased; i++)
+		if ((int)f->leased[i] == q)
+			return 1;
+	return 0;
+}
+
+int ncd_nic_plan_lessee(const struct ncd_nic_facts *f, const char *ifname,
+			int start, int num, char *why, size_t len)
+{
+	if (f->has_parent || !f->nleased)
+		return 0;
+	for (int q = start; q < start + num; q++) {
+		if (leased(f, q))
+			continue;
+		snprintf(why, len,
+			 "%s RX queue %d is not leased from a NIC: only a leased queue can do devmem on a virtual device -> pick one with -t/-q (-t %u -q 1)",
+			 ifname, q, f->leased[0]);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /* Default: the last queue (RSS keeps the others), or the upper half when
@@ -93,6 +117,13 @@ int ncd_nic_plan(const struct ncd_nic_facts *f, const struct ncd_nic_req *r,
 			      "queues %d..%d do not fit %s's %d RX queues -> pick -t/-q within 0..%d",
 			      p->start, p->start + p->num - 1, r->ifname, n,
 			      n - 1);
+	if (!f->has_parent && r->configure)
+		return refuse(p, -EOPNOTSUPP,
+			      "%s is a virtual device: devmem needs a queue leased from a NIC (netkit), whose header split and flow steering are set on that NIC -> set them up there and run with -t/-q (the leased queue) and -n",
+			      r->ifname);
+	if (ncd_nic_plan_lessee(f, r->ifname, p->start, p->num, p->why,
+				sizeof(p->why)))
+		return -EOPNOTSUPP;
 	if (p->start == 0 && r->configure)
 		return refuse(p, -ERANGE,
 			      "-t 0 leaves no queue for other traffic (RSS spreads over queues below -t) -> use -t >= 1");

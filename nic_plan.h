@@ -38,6 +38,12 @@ struct ncd_nic_req {
 struct ncd_nic_facts {
 	int rx_queues;		/* RX queues in use */
 	int has_parent;		/* a real device (not veth, lo, ...) */
+	/* a virtual device's RX queues leased from a NIC (7.1+ netkit),
+	 * as far as this netns sees them; the kernel names a lease only
+	 * on the NIC's queue, so a container sees none */
+	int can_lease;		/* the kernel has queue-create */
+	int nleased;
+	uint32_t leased[NCD_NIC_MAX_QUEUES];
 };
 
 struct ncd_nic_plan {
@@ -50,8 +56,14 @@ struct ncd_nic_plan {
 	char why[320];		/* when refused: what is wrong -> what to do */
 };
 
+/* 0, or -EOPNOTSUPP with @why set when a virtual device's queues
+ * @start..@start+@num-1 are not all leased from a NIC (where leases are
+ * seen; else bind-rx is the kernel's to refuse). */
+int ncd_nic_plan_lessee(const struct ncd_nic_facts *f, const char *ifname,
+			int start, int num, char *why, size_t len);
 /* 0, or -EOPNOTSUPP with @why set when the device cannot do devmem at all
- * (a virtual device: binding one can trigger kernel warnings). */
+ * (a virtual device on a kernel without queue leasing: binding one can
+ * trigger kernel warnings). */
 int ncd_nic_plan_device(const struct ncd_nic_facts *f, const char *ifname,
 			char *why, size_t len);
 /* 0, or -EOPNOTSUPP (the device cannot do devmem: a skip) / -ERANGE (the

@@ -69,6 +69,7 @@ enum {
 	NCD_NETDEV_CMD_BIND_RX,			/* 13, Linux 6.12 */
 	NCD_NETDEV_CMD_NAPI_SET,
 	NCD_NETDEV_CMD_BIND_TX,			/* 15, Linux 6.16 */
+	NCD_NETDEV_CMD_QUEUE_CREATE,		/* 16, Linux 7.1: queue leasing */
 };
 
 enum {	/* NETDEV_A_DEV_* */

@@ -94,6 +94,35 @@ static void virtual_device_refused(void **state)
 	assert_non_null(strstr(p.why, "eth1 is a virtual device"));
 }
 
+/* a netkit with a queue leased from a NIC (7.1+): only with -n (the NIC
+ * is set up where it lives), and only on a leased queue where this netns
+ * sees the lease; in a container it sees none: the kernel decides */
+static void leased_virtual_device(void **state)
+{
+	struct ncd_nic_facts nk = { .rx_queues = 2, .can_lease = 1 };
+	struct ncd_nic_req r = req(1, 1);
+	struct ncd_nic_plan p;
+
+	assert_int_equal(ncd_nic_plan(&nk, &r, &p), -EOPNOTSUPP);
+	assert_non_null(strstr(p.why, "run with -t/-q (the leased queue) and -n"));
+	r.configure = 0;
+	assert_int_equal(ncd_nic_plan(&nk, &r, &p), 0);	/* container */
+	assert_false(p.split || p.rss || p.steer);
+	nk.nleased = 1;
+	nk.leased[0] = 1;
+	assert_int_equal(ncd_nic_plan(&nk, &r, &p), 0);
+	r.start_queue = 0;
+	assert_int_equal(ncd_nic_plan(&nk, &r, &p), -EOPNOTSUPP);
+	assert_non_null(strstr(p.why, "eth1 RX queue 0 is not leased from a NIC"));
+	assert_non_null(strstr(p.why, "-t 1 -q 1"));
+	nk.can_lease = 0;	/* a lease seen is enough */
+	r.start_queue = 1;
+	assert_int_equal(ncd_nic_plan(&nk, &r, &p), 0);
+	nk.nleased = 0;		/* 6.12: no leasing, refused up front */
+	assert_int_equal(ncd_nic_plan(&nk, &r, &p), -EOPNOTSUPP);
+	assert_non_null(strstr(p.why, "eth1 is a virtual device"));
+}
+
 static void no_address_no_rule(void **state)
 {
 	struct ncd_nic_req r = req(-1, -1);
@@ -227,6 +256,7 @@ int main(void)
 		cmocka_unit_test(queue_zero_needs_no_config),
 		cmocka_unit_test(one_queue_is_not_enough),
 		cmocka_unit_test(virtual_device_refused),
+		cmocka_unit_test(leased_virtual_device),
 		cmocka_unit_test(no_address_no_rule),
 		cmocka_unit_test(one_peer_one_rule),
 		cmocka_unit_test(peers_take_one_queue_each),
