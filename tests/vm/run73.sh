@@ -43,6 +43,8 @@ rev-devmem-2q rev-devmem-2q-rx
 rev-devmem-nic rev-devmem-nic-restored
 journal-sigkill journal-restore
 lease-create check-lease check-lease-netkit refuse-leased lease-gone
+netkit-setup selftest-nk-rx netkit-devmem-rx netkit-devmem-rx-corrupt netkit-unleased-refused check-netkit-container
+selftest-nk-tx selftest-nk-tx-chunks netkit-gone
 fanin-net devmem-fanin devmem-fanin-restored devmem-fanin-corrupt
 kernel-clean"
 
@@ -214,7 +216,7 @@ sed 's/^/check-vm73: not built: /' "$STATUS"
 # ------------------------------------------------------------ initramfs
 step "building initramfs"
 vm_initramfs_start tests/vm/guest/init73
-for f in journal.sh lease73.sh fanin73.sh peers73.sh; do
+for f in journal.sh lease73.sh fanin73.sh peers73.sh netkit73.sh; do
 	cp "tests/vm/guest/$f" "$IR/$f" || die "$f"
 done
 cp "$W/vm_testbed" "$IR/bin/"
