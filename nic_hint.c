@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include "nic_hint.h"
+#include "ns_priv.h"
 
 static const struct {
 	const char *text;	/* substring of the kernel's extack */
@@ -50,7 +51,7 @@ const char *ncd_nic_hint(int err, const char *extack)
 	case ENODATA:
 		return "the driver did not give the queue an unreadable page pool: no devmem support in this driver";
 	case EPERM:
-		return "needs CAP_NET_ADMIN (run as root)";
+		return ncd_ns_eperm_hint(ncd_ns_priv());
 	case EBADF:
 		return "the memory provider's fd is not open; check --mem";
 	case ENODEV:

@@ -44,7 +44,8 @@ rev-devmem-nic rev-devmem-nic-restored
 journal-sigkill journal-restore
 lease-create check-lease check-lease-netkit refuse-leased lease-gone
 netkit-setup selftest-nk-rx netkit-devmem-rx netkit-devmem-rx-corrupt netkit-unleased-refused check-netkit-container
-selftest-nk-tx selftest-nk-tx-chunks netkit-gone
+selftest-nk-tx selftest-nk-tx-chunks selftest-nk-rx-hds selftest-nk-rx-large-niov netkit-gone
+userns-setup selftest-userns-rx selftest-userns-tx userns-foreign-refused userns-gone
 fanin-net devmem-fanin devmem-fanin-restored devmem-fanin-corrupt
 kernel-clean"
 
@@ -216,7 +217,7 @@ sed 's/^/check-vm73: not built: /' "$STATUS"
 # ------------------------------------------------------------ initramfs
 step "building initramfs"
 vm_initramfs_start tests/vm/guest/init73
-for f in journal.sh lease73.sh fanin73.sh peers73.sh netkit73.sh; do
+for f in journal.sh lease73.sh fanin73.sh peers73.sh netkit73.sh userns73.sh; do
 	cp "tests/vm/guest/$f" "$IR/$f" || die "$f"
 done
 cp "$W/vm_testbed" "$IR/bin/"

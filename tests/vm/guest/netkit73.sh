@@ -14,7 +14,8 @@
 # from there, and the lease is invisible there (the kernel names it only on
 # eth0's queue), so bind-rx on nk1 is the kernel's to allow.
 NKA=198.51.100.2
-in_ctr() { nsenter -t $CTR -n -m -- "$@"; }
+# CTR_NS / CTR_ENTER: extra unshare / nsenter flags (userns73.sh: a user ns)
+in_ctr() { nsenter -t $CTR $CTR_ENTER -n -m -- "$@"; }
 in_host() { nsenter -t $SRV -n -m -- "$@"; }
 # as_ctr CMD...: run init's helpers with the container as the "server"
 as_ctr() {
@@ -23,10 +24,11 @@ as_ctr() {
 	in_srv() { in_host "$@"; }
 }
 
-nk_setup() {
-	CTR=$(unshare -n -m sh -c "mount -t sysfs sys /sys; exec sleep 100000" >/dev/null 2>&1 & echo $!)
-	n=0
-	while [ $n -lt 100 ] && ! in_ctr test -e /sys/class/net/lo; do sleep 0.1; n=$((n + 1)); done
+nk_setup() {	# [check name]
+	# shellcheck disable=SC2086
+	CTR=$(unshare $CTR_NS -n -m sh -c "mount -t sysfs sys /sys; exec sleep 100000" >/dev/null 2>&1 & echo $!)
+	n=0	# sleep runs once the container's sysfs is mounted
+	while [ $n -lt 100 ] && [ "$(cat /proc/$CTR/comm 2>/dev/null)" != sleep ]; do sleep 0.1; n=$((n + 1)); done
 	{
 		in_host vm_testbed netkit nk0 nk1 2 &&
 		in_host vm_testbed lease nk1 eth0 1 &&
@@ -43,11 +45,11 @@ nk_setup() {
 	NKQ=$(sed -n 's/^lease ok nk1 queue \([0-9]*\)$/\1/p' $L/nk-setup)
 	if [ -n "$NKQ" ] && in_host vm_testbed queues eth0 | grep -q "^rxq 1 .* lease " &&
 	   in_cli ping -c 1 -W 5 $NKA >$L/nk-ping 2>&1; then
-		pass netkit-setup
+		pass ${1:-netkit-setup}
 		echo "    | nk1 (container $NKA) queue $NKQ leases eth0 RX queue 1; the container sees: $(in_ctr vm_testbed queues nk1 | tr '\n' ' ')"
 		return 0
 	fi
-	fail netkit-setup "NKQ='$NKQ': $(tr '\n' ' ' <$L/nk-setup)"
+	fail ${1:-netkit-setup} "NKQ='$NKQ': $(tr '\n' ' ' <$L/nk-setup)"
 	dump $L/nk-ping 3
 	return 1
 }
@@ -113,6 +115,68 @@ nk_selftest_tx() {	# NAME PORT "extra args"
 	fi
 }
 
+# the selftest's rx_hds line, netkit flavour: one write of SIZE bytes
+# (socat -b SIZE, nodelay) per run, devmem_lib.py's sizes; -L fails on any
+# linear payload
+nk_selftest_hds() {
+	HDS_BAD=""; HDS_N=0; F0=$(rxfrags); port=5610
+	for size in 1 8 16 32 64 128 256 512 1024 2048 4096 8192; do
+		as_ctr st_rx nk-hds-$size $port "-l -f nk1 -s $NKA -p $port -t $NKQ -q 1 -n -L" \
+			"dd if=/dev/zero bs=$size count=1 2>/dev/null | socat -b $size -u - TCP4:$NKA:\$PORT,bind=192.0.2.2:\$PORT,nodelay"
+		got=$(wc -c <$L/nk-hds-$size.srv.out)
+		if [ $SRC -ne 0 ] || [ $CRC -ne 0 ] || [ "$got" -ne $size ]; then
+			HDS_BAD="$HDS_BAD $size(rc=$SRC/$CRC,got=$got)"; dump $L/nk-hds-$size.srv.err 4
+		fi
+		HDS_N=$((HDS_N + 1)); port=$((port + 1))
+	done
+	F1=$(($(rxfrags) - F0))
+	[ $F1 -gt 0 ] || HDS_BAD="$HDS_BAD (no net_iov frags)"
+	if [ -z "$HDS_BAD" ]; then
+		pass selftest-nk-rx-hds
+		echo "    | $HDS_N sizes 1, 8..8192 through nk1's leased queue, each received whole, no linear payload; net_iov frags $F1"
+	else
+		fail selftest-nk-rx-hds "sizes failed:$HDS_BAD"
+	fi
+}
+
+# free 2 MiB hugepages (free less reserved)
+hp_free() { awk '/^HugePages_Free/ {f = $2} /^HugePages_Rsvd/ {r = $2} END {print f - r}' /proc/meminfo; }
+
+# the selftest's rx_large_niov line, netkit flavour: -b 16384 (rx-page-size
+# on the bind-rx of nk1's queue, applied to the leased eth0 queue), payloads
+# 1K..64K straddling the 16K niov.  Each run's 64 MiB udmabuf (32 of the
+# guest's 40 hugepages) is freed only when the last skb holding its net_iovs
+# is; a CPU other than the one that allocated the skb defers that free
+# until the allocating CPU's next net RX, which on this idle guest may not
+# come: skb_defer_max 0 frees at once
+nk_selftest_large_niov() {
+	LN_BAD=""; LN_WAIT=0; F0=$(rxfrags); port=5630
+	DEFER=$(cat /proc/sys/net/core/skb_defer_max)
+	echo 0 >/proc/sys/net/core/skb_defer_max
+	for size in 1024 4096 8192 16384 32768 65536; do
+		n=0
+		while [ $n -lt 100 ] && [ "$(hp_free)" -lt 32 ]; do sleep 0.1; n=$((n + 1)); done
+		LN_WAIT=$((LN_WAIT + n))
+		FEEDLN='yes "$(printf "\001\002\003\004\005\006")" | head -c '$size' | socat -u - TCP4:'$NKA':$PORT,bind=192.0.2.2:$PORT'
+		as_ctr st_rx nk-ln-$size $port "-l -f nk1 -s $NKA -p $port -v 7 -t $NKQ -q 1 -n -b 16384" "$FEEDLN"
+		if [ $SRC -ne 0 ] || [ $CRC -ne 0 ]; then
+			LN_BAD="$LN_BAD $size(rc=$SRC/$CRC, $(hp_free) hugepages free)"; dump $L/nk-ln-$size.srv.err 4
+		fi
+		port=$((port + 1))
+	done
+	echo "$DEFER" >/proc/sys/net/core/skb_defer_max
+	F1=$(($(rxfrags) - F0))
+	[ $F1 -gt 0 ] || LN_BAD="$LN_BAD (no net_iov frags)"
+	# 4K niovs need at least 1+1+2+4+8+16 frags for these payloads
+	[ $F1 -lt 32 ] || LN_BAD="$LN_BAD ($F1 net_iov frags: rx-page-size not applied)"
+	if [ -z "$LN_BAD" ]; then
+		pass selftest-nk-rx-large-niov
+		echo "    | payloads 1K..64K with rx-page-size 16384 through nk1's leased queue; net_iov frags $F1 (fewer than 4K niovs would need); waited $LN_WAIT x 0.1 s for hugepages"
+	else
+		fail selftest-nk-rx-large-niov "payloads failed:$LN_BAD"
+	fi
+}
+
 # --check inside the container: the lease is not visible there
 nk_check() {
 	in_ctr timeout 30 ncdevmem --check -f nk1 -t $NKQ -q 1 -n >$L/nk-check.out 2>&1
@@ -145,11 +209,15 @@ if nk_setup; then
 	nk_check
 	nk_selftest_tx selftest-nk-tx 5604 ""
 	nk_selftest_tx selftest-nk-tx-chunks 5605 "-z 3"
+	echo "VM-TIME $(cut -d' ' -f1 /proc/uptime) s: netkit rx_hds"
+	nk_selftest_hds
+	echo "VM-TIME $(cut -d' ' -f1 /proc/uptime) s: netkit rx_large_niov"
+	nk_selftest_large_niov
 	nk_teardown
 else
 	for c in selftest-nk-rx netkit-devmem-rx netkit-devmem-rx-corrupt \
 		 netkit-unleased-refused check-netkit-container selftest-nk-tx selftest-nk-tx-chunks \
-		 netkit-gone; do
+		 selftest-nk-rx-hds selftest-nk-rx-large-niov netkit-gone; do
 		fail $c "no netkit set-up"
 	done
 fi
