@@ -10,14 +10,16 @@ need_cmd jq
 netns_pair_up
 
 allowed() { awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-# wait_allowed PID LIST: bounded wait for PID's CPU list to become LIST
+# wait_allowed PID LIST [WHILE]: wait (20 s at most) for PID's CPU list to
+# become LIST; with WHILE, only while that process (the run) lasts
 wait_allowed() {
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 400; i++)); do
 		[ "$(allowed "$1")" = "$2" ] && return 0
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && break
 		sleep 0.05
 	done
-	return 1
+	[ "$(allowed "$1")" = "$2" ]
 }
 base=$(allowed $$)
 
@@ -27,7 +29,7 @@ at_exit kill $srv
 wait_listen "$NS_A" 5245
 in_b "$NCDEVMEM" -s "$ADDR_A" -p 5245 -A 0,1 --validate --time 2 -J >"$TMP/cli.json" 2>"$TMP/cli.err" &
 cli=$!
-wait_allowed $srv 1 || fail "the server did not pin itself to CPU 1 during the run: '$(allowed $srv)'"
+wait_allowed $srv 1 $cli || fail "the server did not pin itself to CPU 1 during the run: '$(allowed $srv)'"
 wait $cli || { cat "$TMP/cli.err"; fail "client with -A 0,1"; }
 jq -e '.start.affinity == {"cpu": 0, "peer_cpu": 1} and .end.peer.validation.result == "ok"' \
 	"$TMP/cli.json" >/dev/null || fail "client JSON: $(jq -c .start.affinity "$TMP/cli.json")"
