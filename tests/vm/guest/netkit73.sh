@@ -189,15 +189,18 @@ nk_check() {
 	fi
 }
 
+# nk_teardown [NAME]: routes, forwarding, the pair and the container go;
+# check NAME (netkit-gone) says the lease ended with them
 nk_teardown() {
+	c=${1:-netkit-gone}
 	in_cli ip route del $NKA/32 via 192.0.2.1
 	in_host sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
-	in_host vm_testbed dellink nk0 >$L/nk-del 2>&1
+	in_host vm_testbed dellink nk0 >$L/$c.del 2>&1
 	kill $CTR 2>/dev/null
 	if in_host vm_testbed queues eth0 | grep -q lease; then
-		fail netkit-gone "eth0 still leased after deleting nk0: $(cat $L/nk-del)"
+		fail $c "eth0 still leased after deleting nk0: $(cat $L/$c.del)"
 	else
-		pass netkit-gone
+		pass $c
 	fi
 }
 

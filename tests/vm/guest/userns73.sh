@@ -47,18 +47,6 @@ us_foreign() {
 	fi
 }
 
-us_teardown() {
-	in_cli ip route del $NKA/32 via 192.0.2.1
-	in_host sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
-	in_host vm_testbed dellink nk0 >$L/us-del 2>&1
-	kill $CTR 2>/dev/null
-	if in_host vm_testbed queues eth0 | grep -q lease; then
-		fail userns-gone "eth0 still leased after deleting nk0: $(cat $L/us-del)"
-	else
-		pass userns-gone
-	fi
-}
-
 echo "VM-TIME $(cut -d' ' -f1 /proc/uptime) s: userns"
 if nk_setup userns-setup; then
 	if us_is_userns; then
@@ -71,7 +59,7 @@ if nk_setup userns-setup; then
 			fail $c "the container has no user namespace of its own"
 		done
 	fi
-	us_teardown
+	nk_teardown userns-gone
 else
 	for c in selftest-userns-rx selftest-userns-tx userns-foreign-refused userns-gone; do
 		fail $c "no userns netkit set-up"
