@@ -54,14 +54,16 @@ nk_setup() {	# [check name]
 	return 1
 }
 
-# the selftest's rx line, netkit flavour, unchanged; fed as devmem.py does
+# nk_selftest_rx [NAME PORT]: the selftest's rx line, netkit flavour,
+# unchanged, in the container; fed as devmem.py does
 nk_selftest_rx() {
+	c=${1:-selftest-nk-rx} port=${2:-5600}
 	FEEDNK='yes "$(printf "\001\002\003\004\005\006")" | head -c 1024 | socat -u - TCP4:'$NKA':$PORT,bind=192.0.2.2:$PORT'
 	F0=$(rxfrags)
-	as_ctr st_rx selftest-nk-rx 5600 "-l -f nk1 -s $NKA -p 5600 -v 7 -t $NKQ -q 1 -n" "$FEEDNK"
+	as_ctr st_rx $c $port "-l -f nk1 -s $NKA -p $port -v 7 -t $NKQ -q 1 -n" "$FEEDNK"
 	F1=$(($(rxfrags) - F0))
 	[ $F1 -gt 0 ] || SRC=9	# nothing landed in net_iovs
-	st_ok selftest-nk-rx "net_iov frags $F1; $(grep -m1 -ioE 'validation: [^;]*' $L/selftest-nk-rx.srv.err)"
+	st_ok $c "net_iov frags $F1; $(grep -m1 -ioE 'validation: [^;]*' $L/$c.srv.err)"
 }
 
 # ncdevmem --validate both ends, and its corruption twin

@@ -21,15 +21,6 @@ us_is_userns() {
 		in_ctr cat /proc/self/uid_map | grep -qE '^ *0 +0 +1$'
 }
 
-us_selftest_rx() {
-	FEEDUS='yes "$(printf "\001\002\003\004\005\006")" | head -c 1024 | socat -u - TCP4:'$NKA':$PORT,bind=192.0.2.2:$PORT'
-	F0=$(rxfrags)
-	as_ctr st_rx selftest-userns-rx 5700 "-l -f nk1 -s $NKA -p 5700 -v 7 -t $NKQ -q 1 -n" "$FEEDUS"
-	F1=$(($(rxfrags) - F0))
-	[ $F1 -gt 0 ] || SRC=9	# nothing landed in net_iovs
-	st_ok selftest-userns-rx "net_iov frags $F1; $(grep -m1 -ioE 'validation: [^;]*' $L/selftest-userns-rx.srv.err)"
-}
-
 # the container's netns from a user namespace that does not own it (its
 # root is ours, but the netns belongs to the container's): bind-rx gets
 # EPERM; ncdevmem says which namespace lacks CAP_NET_ADMIN, not "run as root"
@@ -51,7 +42,7 @@ echo "VM-TIME $(cut -d' ' -f1 /proc/uptime) s: userns"
 if nk_setup userns-setup; then
 	if us_is_userns; then
 		echo "    | container user ns $(readlink /proc/$CTR/ns/user), uid_map '$(in_ctr cat /proc/self/uid_map | tr -s ' ')'"
-		us_selftest_rx
+		nk_selftest_rx selftest-userns-rx 5700
 		nk_selftest_tx selftest-userns-tx 5701 ""
 		us_foreign
 	else
