@@ -98,7 +98,6 @@ static void client_flow(struct ncd_flow *f)
 static int client_setup(struct client *c)
 {
 	struct ncd_nic_req nic;
-
 	int ret;
 
 	c->receiving = c->o.dir == NCD_DIR_REVERSE;
@@ -109,18 +108,6 @@ static int client_setup(struct client *c)
 		return ret;
 	ncd_opts_nic_req_client_rx(&c->o, &nic);
 	return ncd_rx_side_setup(&c->rx, &c->o, &nic);
-}
-
-/* Both ends' results, when there is a peer to trade them with. */
-static void trade_results(struct ncd_run *r, struct client *c)
-{
-	struct ncd_ctrl_result mine;
-
-	if (c->ctrl.fd < 0)
-		return;
-	ncd_report_result(&r->rep, &mine);
-	if (!ncd_ctrl_results(&c->ctrl, &mine, &c->peer, c->o.idle_timeout_s))
-		r->rep.peer = &c->peer;
 }
 
 int ncd_client_main(const struct ncd_opts *o)
@@ -165,7 +152,7 @@ int ncd_client_main(const struct ncd_opts *o)
 		goto out;
 	}
 	sig = ncd_run_flows(r, client_flow);
-	trade_results(r, c);
+	ncd_ctrl_trade(&c->ctrl, &r->rep, &c->peer, c->o.idle_timeout_s);
 	rc = ncd_report_finish(&r->rep, c->o.json ? stdout : NULL, sig);
 out:
 	if (c) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "clock.h"
 #include "ctrl.h"
+#include "report.h"
 #include "sock.h"
 #include "stop.h"
 
@@ -466,6 +467,18 @@ int ncd_ctrl_results(struct ncd_ctrl *c, const struct ncd_ctrl_result *mine,
 		return -1;
 	}
 	return 0;
+}
+
+void ncd_ctrl_trade(struct ncd_ctrl *c, struct ncd_report *rep,
+		    struct ncd_ctrl_result *peer, double secs)
+{
+	struct ncd_ctrl_result mine;
+
+	if (c->fd < 0)
+		return;
+	ncd_report_result(rep, &mine);
+	if (!ncd_ctrl_results(c, &mine, peer, secs))
+		rep->peer = peer;
 }
 
 void ncd_ctrl_close(struct ncd_ctrl *c)

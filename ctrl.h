@@ -60,6 +60,11 @@ void ncd_ctrl_refuse(struct ncd_ctrl *c, const char *why);
  * 0, or -1 with a line printed. */
 int ncd_ctrl_results(struct ncd_ctrl *c, const struct ncd_ctrl_result *mine,
 		     struct ncd_ctrl_result *peer, double secs);
+/* Both, at the end of a run: when there is a control connection, trade
+ * @rep's results for the peer's (into @peer) and let @rep show them. */
+struct ncd_report;
+void ncd_ctrl_trade(struct ncd_ctrl *c, struct ncd_report *rep,
+		    struct ncd_ctrl_result *peer, double secs);
 void ncd_ctrl_close(struct ncd_ctrl *c);
 
 /* The settings @o carries (pure; unit-tested). */

@@ -219,18 +219,6 @@ static int negotiate(struct server *s, int data_fd, int ctrl_fd, int *fatal)
 	return ncd_ctrl_accept(&s->ctrl, &s->o) ? NCD_EXIT_FAIL : 0;
 }
 
-/* Both ends' results, when there is a peer to trade them with. */
-static void trade_results(struct ncd_run *r, struct server *s)
-{
-	struct ncd_ctrl_result mine;
-
-	if (s->ctrl.fd < 0)
-		return;
-	ncd_report_result(&r->rep, &mine);
-	if (!ncd_ctrl_results(&s->ctrl, &mine, &s->peer, s->o.idle_timeout_s))
-		r->rep.peer = &s->peer;
-}
-
 /* The data listener; -w and -C set on it reach every accepted one.
  * fd, -1 (printed), or -2: a bad -w/-C (printed). */
 static int server_listen(const struct ncd_opts *o)
@@ -305,7 +293,7 @@ static int serve_run(struct server *s, int data_fd, int *ctrl_fd, int *sig,
 	ncd_accept_finish(&s->acc);
 	if (r->rep.hosts)
 		hosts_queues(s, r);
-	trade_results(r, s);
+	ncd_ctrl_trade(&s->ctrl, &r->rep, &s->peer, s->o.idle_timeout_s);
 	/* --forever stopped between runs: nothing to report */
 	if (s->o.forever && *sig && !r->rep.t0)
 		rc = 128 + *sig;
