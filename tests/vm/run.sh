@@ -92,17 +92,8 @@ VMLINUZ=$TREE/boot/vmlinuz-$KREL
 [ -f "$VMLINUZ" ] && [ -d "$KDIR" ] || die "unpacked tree incomplete: $TREE"
 
 # ------------------------------------------------------------ netdevsim
-PATCH=$ROOT/tests/vm/netdevsim/devmem.patch
-KEY=$(sha256sum "$PATCH" | cut -c1-16)
-MOD=$CACHE/netdevsim-$KREL-$KEY.ko
-if [ ! -f "$MOD" ]; then
-	step "building extended netdevsim (patch $KEY)"
-	rm -rf "$W/netdevsim" && mkdir -p "$W" && cp -r "$TREE/linux-source-6.12/drivers/net/netdevsim" "$W/netdevsim"
-	( cd "$W/netdevsim" && patch -p1 -s <"$PATCH" ) || die "devmem.patch does not apply to $KVER"
-	make -C "$KDIR" M="$ROOT/$W/netdevsim" CONFIG_DEBUG_INFO_BTF_MODULES= -j"$(nproc)" modules \
-		>"$W/netdevsim.log" 2>&1 || { tail -30 "$W/netdevsim.log" >&2; die "netdevsim build failed"; }
-	cp "$W/netdevsim/netdevsim.ko" "$MOD.tmp" && mv "$MOD.tmp" "$MOD"
-fi
+vm_netdevsim "$TREE/linux-source-6.12/drivers/net/netdevsim" \
+	"$ROOT/tests/vm/netdevsim/devmem.patch" "$KDIR"
 exec 9>&-
 
 # ------------------------------------------------------------ static binaries

@@ -170,19 +170,9 @@ if [ ! -f "$VMLINUZ" ] || [ ! -d "$KDIR" ]; then
 fi
 
 # ------------------------------------------------------------ netdevsim
-PATCH=$ROOT/tests/vm/netdevsim/devmem-7.3.patch
-KEY=$(sha256sum "$PATCH" | cut -c1-16)
-MOD=$CACHE/netdevsim-$KREL-$KEY.ko
-if [ ! -f "$MOD" ]; then
-	step "building extended netdevsim for $KREL (patch $KEY)"
-	rm -rf "$W/netdevsim" && mkdir -p "$W" && cp -r "$SRC/drivers/net/netdevsim" "$W/netdevsim"
-	( cd "$W/netdevsim" && patch -p1 -s <"$PATCH" ) || die "devmem-7.3.patch does not apply to $KVER"
-	# the kernel was built by gcc-14: drop the flags gcc-12 lacks
-	make -C "$KDIR" M="$ROOT/$W/netdevsim" CC=gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT= \
-		CONFIG_DEBUG_INFO_BTF_MODULES= -j"$(nproc)" modules >"$W/netdevsim.log" 2>&1 \
-		|| { tail -30 "$W/netdevsim.log" >&2; die "netdevsim build failed (log: $W/netdevsim.log)"; }
-	cp "$W/netdevsim/netdevsim.ko" "$MOD.tmp" && mv "$MOD.tmp" "$MOD"
-fi
+# the kernel was built by gcc-14: drop the flags gcc-12 lacks
+vm_netdevsim "$SRC/drivers/net/netdevsim" "$ROOT/tests/vm/netdevsim/devmem-7.3.patch" \
+	"$KDIR" CC=gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=
 
 # ------------------------------------------------------------ guest tools
 # socat (the selftest's peer) and tcpdump (header-only capture) with their

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the VM tiers (run.sh, run73.sh): the host-side steps both take
 # the same way.  The caller sets W (work dir), SB (static build dir),
-# STATUS (the build-status file), and defines die().
+# STATUS (the build-status file), and defines die() and step().
 
 # vm_host_tools [PKG...]: install what building and booting a tier needs
 # (and the extra Debian packages named), only what is missing; sets BUSYBOX.
@@ -28,6 +28,25 @@ vm_host_tools() {
 	fi
 	BUSYBOX=$(command -v busybox-static 2>/dev/null || echo /bin/busybox)
 	[ -x "$BUSYBOX" ] || die "no static busybox"
+}
+
+# vm_netdevsim SRCDIR PATCH KDIR [MAKEVAR...]: netdevsim's source with our
+# PATCH, built against the headers in KDIR, cached by kernel and patch hash
+# as $CACHE/netdevsim-$KREL-KEY.ko; sets MOD.  Needs ROOT, CACHE, KREL, KVER.
+vm_netdevsim() {
+	local src=$1 patch=$2 kdir=$3 key
+	shift 3
+	key=$(sha256sum "$patch" | cut -c1-16)
+	MOD=$CACHE/netdevsim-$KREL-$key.ko
+	[ -f "$MOD" ] && return 0
+	step "building extended netdevsim for $KREL (patch $key)"
+	rm -rf "$W/netdevsim" && mkdir -p "$W" && cp -r "$src" "$W/netdevsim"
+	( cd "$W/netdevsim" && patch -p1 -s <"$patch" ) ||
+		die "$(basename "$patch") does not apply to $KVER"
+	make -C "$kdir" M="$ROOT/$W/netdevsim" CONFIG_DEBUG_INFO_BTF_MODULES= "$@" \
+		-j"$(nproc)" modules >"$W/netdevsim.log" 2>&1 ||
+		{ tail -30 "$W/netdevsim.log" >&2; die "netdevsim build failed (log: $W/netdevsim.log)"; }
+	cp "$W/netdevsim/netdevsim.ko" "$MOD.tmp" && mv "$MOD.tmp" "$MOD"
 }
 
 # vm_static TARGET...: static builds of the project's make targets in $SB
