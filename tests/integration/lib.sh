@@ -27,6 +27,18 @@ ok() { echo "ok: $*"; }
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "needs $1"; }
 
+# need_run_pair [CMD...]: what a test of scripts/run_pair.sh needs (root,
+# python3, the built binary, CMDs); sets ROOT.  run_pair ARGS runs it
+# without installing packages.
+need_run_pair() {
+	local c
+	need_root
+	for c in python3 "$@"; do need_cmd "$c"; done
+	[ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
+	ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+}
+run_pair() { NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" "$@"; }
+
 # netns_pair_up [subnet-index]: two namespaces, one veth pair, IPv4 addresses.
 netns_pair_up() {
 	need_root

@@ -3,12 +3,8 @@
 # the TCP payload (expected for copy mode), the payload matches the offset
 # pattern, and the pcap is kept in the results directory.
 . "$(dirname "$0")/lib.sh"
-need_root
-need_cmd tcpdump
-need_cmd python3
-[ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 \
+need_run_pair tcpdump
+run_pair --time 1 --flows 1 \
 	--port 5393 --no-iperf --capture --capture-count 50 --out "$TMP/out" \
 	>"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh --capture exit $?"; }

@@ -6,13 +6,8 @@
 # used to print "remote: " before every word), both hosts' kernel and NIC
 # driver, both tools' versions and CPU per GB on both sides are recorded.
 . "$(dirname "$0")/lib.sh"
-need_root
-need_cmd iperf3
-need_cmd gnuplot
-need_cmd python3
-[ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 2 --port 5391 \
+need_run_pair iperf3 gnuplot
+run_pair --time 2 --port 5391 \
 	--out "$TMP/out" >"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh exit $?"; }
 left=$(run_pair_leftovers "$TMP/stderr") && fail "run_pair.sh left network namespaces behind: $left"
@@ -80,7 +75,7 @@ ok "run_pair.sh no-arg style"
 
 # A corrupted byte: validation fails, the run exits non-zero, says why, and
 # still cleans up its namespaces.
-NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 --port 5391 \
+run_pair --time 1 --flows 1 --port 5391 \
 	--no-iperf --client-args "--corrupt-at 100000" --out "$TMP/bad" \
 	>"$TMP/bad.out" 2>"$TMP/bad.err" && { cat "$TMP/bad.out" "$TMP/bad.err"; fail "corrupted run exit 0"; }
 assert_contains "$TMP/bad.out" '^FAIL: .*validation failed' "validation failure reported"

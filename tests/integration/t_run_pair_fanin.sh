@@ -8,12 +8,8 @@
 # client its own (run through a stand-in ncdevmem that records the
 # arguments and runs copy mode, as veth cannot bind device memory).
 . "$(dirname "$0")/lib.sh"
-need_root
-need_cmd iperf3
-need_cmd python3
-[ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 \
+need_run_pair iperf3
+run_pair --time 1 --flows 1 \
 	--fan-in 3 --port 5411 --out "$TMP/out" >"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh --fan-in 3 exit $?"; }
 left=$(run_pair_leftovers "$TMP/stderr") && fail "fan-in left network namespaces behind: $left"
@@ -47,7 +43,7 @@ assert_contains "$TMP/out/summary.md" '^\| 3 \| 198\.18\.0\.4 \| [0-9.]+ \| [0-9
 assert_contains "$TMP/out/summary.md" '^\| total \| \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|$' "total row"
 ok "run_pair.sh --fan-in 3"
 
-NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --fan-in 3 --mode devmem \
+run_pair --fan-in 3 --mode devmem \
 	--out "$TMP/refused" >"$TMP/r.out" 2>"$TMP/r.err"
 rc=$?
 [ $rc -eq 2 ] || { cat "$TMP/r.err"; fail "--fan-in 3 --mode devmem: exit $rc, want 2"; }

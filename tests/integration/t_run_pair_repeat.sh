@@ -4,13 +4,8 @@
 # are those of the rounds' own figures; bars.dat carries them to the plot's
 # error bars; results_index.py lists the run with its ratio range.
 . "$(dirname "$0")/lib.sh"
-need_root
-need_cmd iperf3
-need_cmd gnuplot
-need_cmd python3
-[ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NCD_NO_DEPS=1 NCDEVMEM=$NCDEVMEM "$ROOT/scripts/run_pair.sh" --time 1 --flows 1 \
+need_run_pair iperf3 gnuplot
+run_pair --time 1 --flows 1 \
 	--repeat 3 --port 5401 --out "$TMP/res/rep" >"$TMP/stdout" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stdout" "$TMP/stderr"; fail "run_pair.sh --repeat 3 exit $?"; }
 assert_contains "$TMP/stdout" '^PASS$' "PASS"

@@ -7,16 +7,9 @@
 # build, and its temporary directory is removed.  A devmem run stops at
 # `ncdevmem --check` (veth is not ready: exit 4) before anything is started.
 . "$(dirname "$0")/lib.sh"
-need_root
-need_cmd iperf3
-need_cmd python3
-need_cmd ssh
-need_cmd ssh-keygen
-need_cmd file
+need_run_pair iperf3 ssh ssh-keygen file
 [ -x /usr/sbin/sshd ] || skip "needs sshd (openssh-server)"
-[ -x "$NCDEVMEM" ] || skip "no ncdevmem binary at $NCDEVMEM"
 [ "${NCD_SUITE:-}" != asan ] || skip "ASan binaries cannot be linked -static; the plain suite runs this test"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BD=$(dirname "$NCDEVMEM")
 make -s -C "$ROOT" B="$BD" "$BD/ncdevmem-static" >"$TMP/make.log" 2>&1 ||
 	{ cat "$TMP/make.log"; fail "make static failed"; }
