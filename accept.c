@@ -99,23 +99,11 @@ static int peer_of(struct ncd_acceptor *a, const struct sockaddr_in6 *sa)
 	return -2;
 }
 
-/* The peer of a connection accepted earlier (it waited for data). */
-static int peer_of_fd(struct ncd_acceptor *a, int fd)
-{
-	struct sockaddr_in6 sa;
-	socklen_t len = sizeof(sa);
-
-	if (getpeername(fd, (struct sockaddr *)&sa, &len) || len < sizeof(sa))
-		return -1;
-	return peer_of(a, &sa);
-}
-
 static void accept_one(struct ncd_acceptor *a)
 {
 	struct sockaddr_in6 sa;
 	socklen_t len = sizeof(sa);
 	int fd = accept4(a->listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
-
 	int host;
 
 	if (fd < 0)
@@ -134,14 +122,14 @@ static void accept_one(struct ncd_acceptor *a)
 			a->counts.silent++;
 			pending_remove(a, 0);
 		}
-		a->pend[a->npend++] = (struct ncd_accept_pending){ fd, ncd_now() };
+		a->pend[a->npend++] = (struct ncd_accept_pending){ fd, host, ncd_now() };
 	}
 }
 
 /* A waiting connection became readable: data (a flow) or an end (empty). */
 static void classify(struct ncd_acceptor *a, unsigned int i)
 {
-	int fd = a->pend[i].fd, queued = 0, host = peer_of_fd(a, fd);
+	int fd = a->pend[i].fd, queued = 0, host = a->pend[i].host;
 
 	pending_remove(a, i);
 	/* SIOCINQ, not a peek: devmem payload cannot be read without

@@ -31,6 +31,7 @@ struct ncd_accept_cfg {
 
 struct ncd_accept_pending {
 	int fd;
+	int host;		/* its -c peer's index, -1 = any */
 	double since;
 };
 

@@ -205,8 +205,8 @@ int ncd_nic_take_queues(struct ncd_nic *nic, const struct ncd_nic_req *req,
 	nic->nqueues = plan->num;
 	for (int i = 0; i < plan->num; i++)
 		nic->queues[i] = plan->start + i;
-	/* rules as planned; none (-n) still means peer i on queue start + i
-	 * as far as the report knows: -1, ncdevmem did not steer */
+	/* the rules the plan adds: none with -n (the report then shows no
+	 * rule queue for a peer: ncdevmem did not steer it) */
 	nic->nrules = plan->nrules;
 	for (int i = 0; i < plan->nrules; i++)
 		nic->rule_queue[i] = plan->rule_queue[i];

@@ -649,14 +649,12 @@ static int finish(struct ncd_opts *o, FILE *err, uint64_t period)
 {
 	if (dir_rules(o, err))
 		return NCD_EXIT_USAGE;
-	if (!o->mode_set)
+	if (!o->mode_set)	/* peer_rules needs the mode */
 		o->mode = o->ifname && !o->check ? NCD_MODE_DEVMEM : NCD_MODE_COPY;
 	if (peer_rules(o, err))
 		return NCD_EXIT_USAGE;
 	if (o->pat.kind == NCD_PAT_OFFSET)
 		o->pat.period = period;
-	if (!o->mode_set)
-		o->mode = o->ifname && !o->check ? NCD_MODE_DEVMEM : NCD_MODE_COPY;
 	/* devmem needs a dma-buf: udmabuf unless --mem says otherwise, as
 	 * the kernel selftest always uses */
 	if (!o->mem_set && o->mode == NCD_MODE_DEVMEM && !o->check)
