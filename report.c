@@ -550,6 +550,20 @@ static void json_conns(FILE *f, const struct ncd_conn_counts *c)
 		c->flows, c->empty, c->silent, c->refused, c->rejected);
 }
 
+/* "; validation: ..." ending a peer's or a host's line */
+void ncd_report_text_verdict(FILE *t, const struct ncd_verdict *v)
+{
+	if (!v->checked)
+		fputs("; validation: FAILED, 0 bytes checked\n", t);
+	else if (!v->bad)
+		fprintf(t, "; validation: ok, %llu bytes checked\n",
+			(unsigned long long)v->checked);
+	else
+		fprintf(t, "; validation: FAILED, %llu of %llu bytes wrong; first at stream offset %llu: expected 0x%02x, got 0x%02x\n",
+			(unsigned long long)v->bad, (unsigned long long)v->checked,
+			(unsigned long long)v->first_off, v->expected, v->actual);
+}
+
 /* "peer receiver: N bytes in S s = G Gbits/sec; cpu ...; validation: ..." */
 static void text_peer(FILE *t, const struct ncd_ctrl_result *p, int bidir)
 {
@@ -560,19 +574,10 @@ static void text_peer(FILE *t, const struct ncd_ctrl_result *p, int bidir)
 		(unsigned long long)p->bytes,
 		p->secs, ncd_gbps(p->bytes, p->secs), p->cpu_user, p->cpu_sys,
 		p->secs > 0 ? 100 * (p->cpu_user + p->cpu_sys) / p->secs : 0.0);
-	if (!p->pattern_on)
-		fputc('\n', t);
-	else if (!p->verdict.checked)
-		fputs("; validation: FAILED, 0 bytes checked\n", t);
-	else if (!p->verdict.bad)
-		fprintf(t, "; validation: ok, %llu bytes checked\n",
-			(unsigned long long)p->verdict.checked);
+	if (p->pattern_on)
+		ncd_report_text_verdict(t, &p->verdict);
 	else
-		fprintf(t, "; validation: FAILED, %llu of %llu bytes wrong; first at stream offset %llu: expected 0x%02x, got 0x%02x\n",
-			(unsigned long long)p->verdict.bad,
-			(unsigned long long)p->verdict.checked,
-			(unsigned long long)p->verdict.first_off,
-			p->verdict.expected, p->verdict.actual);
+		fputc('\n', t);
 }
 
 static void text_summary(struct ncd_report *r, const struct ncd_verdict *all,

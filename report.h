@@ -127,6 +127,7 @@ void ncd_report_flow_span(const struct ncd_report *r, unsigned int i,
  * JSON "hosts" array member of "end" (with a trailing comma); nothing
  * without r->hosts. */
 void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on);
+void ncd_report_text_verdict(FILE *t, const struct ncd_verdict *v);
 void ncd_report_json_verdict(FILE *f, const struct ncd_verdict *v, int pattern_on);
 void ncd_report_hosts_json(const struct ncd_report *r, FILE *f, int pattern_on);
 /* A stream's ,"host":...,"rx_queue":N (fan-in only). */

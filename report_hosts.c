@@ -59,19 +59,6 @@ static void queues_text(char *buf, size_t len, uint64_t seen)
 		snprintf(buf, len, "?");
 }
 
-static void text_verdict(FILE *t, const struct ncd_verdict *v)
-{
-	if (!v->checked)
-		fputs("; validation: FAILED, 0 bytes checked\n", t);
-	else if (!v->bad)
-		fprintf(t, "; validation: ok, %llu bytes checked\n",
-			(unsigned long long)v->checked);
-	else
-		fprintf(t, "; validation: FAILED, %llu of %llu bytes wrong; first at stream offset %llu: expected 0x%02x, got 0x%02x\n",
-			(unsigned long long)v->bad, (unsigned long long)v->checked,
-			(unsigned long long)v->first_off, v->expected, v->actual);
-}
-
 /* "host 10.0.1.2 (rule -> queue 1, seen on 1): 1 flow, [N refused (...), ]N bytes in S s = G Gbits/sec; validation: ok, ..." */
 void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on)
 {
@@ -96,7 +83,7 @@ void ncd_report_hosts_text(const struct ncd_report *r, int pattern_on)
 			(unsigned long long)s.bytes, s.to - s.from,
 			ncd_gbps(s.bytes, s.to - s.from));
 		if (pattern_on)
-			text_verdict(t, &s.v);
+			ncd_report_text_verdict(t, &s.v);
 		else
 			fputc('\n', t);
 	}
