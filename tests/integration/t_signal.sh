@@ -7,9 +7,12 @@ for sig in INT TERM; do
 	bg_a "$NCDEVMEM" -l -s "$ADDR_A" -p 5208 --validate -i 0.2 -J >"$TMP/srv.json" 2>/dev/null
 	srv=$BG_PID
 	wait_listen "$NS_A" 5208
-	in_b "$NCDEVMEM" -s "$ADDR_A" -p 5208 --validate --time 60 -i 0.2 2>"$TMP/cli.err" &
+	# a file of this round's own: the client's shell opens (and empties)
+	# it only once it runs, so the last round's lines would pass for data
+	# moving before this client even connected
+	in_b "$NCDEVMEM" -s "$ADDR_A" -p 5208 --validate --time 60 -i 0.2 2>"$TMP/cli.$sig.err" &
 	cli=$!
-	wait_streaming "$TMP/cli.err"
+	wait_streaming "$TMP/cli.$sig.err"
 	kill -$sig $srv
 	wait $srv; rc=$?
 	want=$((128 + $(kill -l $sig)))
