@@ -126,14 +126,7 @@ vm_module "$TREE/lib/modules/$KREL" psample
 vm_initramfs_finish
 
 # ------------------------------------------------------------ boot
-step "booting $KREL under qemu TCG (timeout ${TIMEOUT}s)"
-LOG=$W/console.log
-timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
-	-nographic -no-reboot -nodefaults -serial stdio \
-	-kernel "$VMLINUZ" -initrd "$W/initramfs.cpio" \
-	-append "console=ttyS0 quiet panic=-1" </dev/null 2>&1 | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$LOG" | grep --line-buffered -E '^(PASS|FAIL|    \|)|VM-|Kernel panic|BUG:|WARNING:'
-QRC=${PIPESTATUS[0]}
-step "guest finished (qemu rc=$QRC)"
+vm_boot ""
 
 # ------------------------------------------------------------ verdict
 . tests/vm/verdict.sh
